@@ -1,0 +1,11 @@
+export { ShmArgumentError, ShmError, type ShmErrorCode, type ShmkitCode } from "./errors.ts";
+export { NAME_MAX, normalizeName } from "./names.ts";
+export {
+  type AnonymousOptions,
+  type CreateOptions,
+  MAX_SEGMENT_SIZE,
+  type OpenOptions,
+  Segment,
+  type SegmentInfo,
+} from "./segment.ts";
+export type { SegmentStat } from "./internal/stat.ts";

@@ -1,0 +1,84 @@
+import type { LibcTypeName, TargetName } from "@shmkit/core/targets";
+
+/**
+ * The layout IR: what the layout engine computes for one struct or union on one target, and what every emitter
+ * (TypeScript accessors, C header, CLI reports) reads. Offsets and sizes are in bytes unless a name says bits.
+ * The IR is plain data (JSON-serialisable but for nothing), so that it can be printed, diffed and fingerprinted.
+ */
+
+/** Scalar storage kinds, as accessors read them. `f80`/`f128` are x87 extended and IEEE quad `long double`. */
+export type ScalarKind =
+  | "i8"
+  | "u8"
+  | "i16"
+  | "u16"
+  | "i32"
+  | "u32"
+  | "i64"
+  | "u64"
+  | "f32"
+  | "f64"
+  | "f80"
+  | "f128"
+  | "bool";
+
+/** The type of a field, resolved for one target. `cType` is how the C header spells it. */
+export type FieldType =
+  | { readonly kind: "scalar"; readonly scalar: ScalarKind; readonly cType: string }
+  /** `char name[length]`: a NUL-terminated UTF-8 string field. */
+  | { readonly kind: "string"; readonly length: number; readonly cType: "char" }
+  /** Multi-dimensional arrays nest: `int a[2][3]` is array(2) of array(3) of int. */
+  | { readonly kind: "array"; readonly element: FieldType; readonly length: number }
+  /** A flexible array member (`T name[]`), last field only; size 0 in the struct. */
+  | { readonly kind: "flexible"; readonly element: FieldType }
+  | { readonly kind: "record"; readonly layout: StructLayout }
+  | {
+      readonly kind: "enum";
+      readonly name: string;
+      readonly members: Readonly<Record<string, number>>;
+      /** The integer type the target's C compiler gives this enum (usually u32 or i32). */
+      readonly scalar: ScalarKind;
+    }
+  /** `_Atomic T`, accessed with Atomics; only lock-free sizes on the target are accepted. */
+  | { readonly kind: "atomic"; readonly scalar: ScalarKind; readonly cType: string }
+  /** pthread_mutex_t, pthread_cond_t, pthread_rwlock_t, sem_t: opaque bytes of the target's size. */
+  | { readonly kind: "libc"; readonly type: LibcTypeName };
+
+export interface FieldLayout {
+  /** The field name; unnamed bitfields have `name: undefined`. */
+  readonly name: string | undefined;
+  /** Byte offset from the start of the struct; for a bitfield, the offset of its storage unit. */
+  readonly offset: number;
+  readonly size: number;
+  readonly align: number;
+  readonly type: FieldType;
+  /** Bitfields only: the position of the first bit, counted from `offset * 8`, and the width in bits. */
+  readonly bitOffset?: number;
+  readonly bitWidth?: number;
+}
+
+/** Bytes that belong to no field. */
+export interface Hole {
+  /** Offset of the first padding byte. */
+  readonly offset: number;
+  readonly size: number;
+  /** The field after the hole, or undefined for tail padding. */
+  readonly before: string | undefined;
+}
+
+export interface StructLayout {
+  readonly name: string;
+  readonly kind: "struct" | "union";
+  readonly target: TargetName;
+  readonly size: number;
+  readonly align: number;
+  readonly packed: boolean;
+  /** `__attribute__((aligned(N)))` on the struct, if any. */
+  readonly alignAttribute: number | undefined;
+  readonly fields: readonly FieldLayout[];
+  /** Padding between fields (not tail padding). */
+  readonly holes: readonly Hole[];
+  readonly tailPadding: number;
+  /** A stable hash of the target and the canonical layout: equal fingerprints mean byte-compatible layouts. */
+  readonly fingerprint: string;
+}
