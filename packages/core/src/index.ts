@@ -1,4 +1,5 @@
 export { ShmArgumentError, ShmError, type ShmErrorCode, type ShmkitCode } from "./errors.ts";
+export type { SegmentStat } from "./internal/stat.ts";
 export { NAME_MAX, normalizeName } from "./names.ts";
 export {
   type AnonymousOptions,
@@ -8,4 +9,3 @@ export {
   Segment,
   type SegmentInfo,
 } from "./segment.ts";
-export type { SegmentStat } from "./internal/stat.ts";

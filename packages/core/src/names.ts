@@ -11,13 +11,19 @@ export const NAME_MAX = 255;
 export function normalizeName(name: unknown): string {
   if (typeof name !== "string") throw new ShmArgumentError("name", "must be a string", name);
   const bare = name.startsWith("/") ? name.slice(1) : name;
-  if (bare.length === 0) throw new ShmArgumentError("name", "must not be empty (give a name such as /orders)", name);
-  if (bare.includes("/")) throw new ShmArgumentError("name", "must not contain a slash after the first character", name);
+  if (bare.length === 0)
+    throw new ShmArgumentError("name", "must not be empty (give a name such as /orders)", name);
+  if (bare.includes("/"))
+    throw new ShmArgumentError("name", "must not contain a slash after the first character", name);
   if (bare.includes("\0")) throw new ShmArgumentError("name", "must not contain a NUL character", name);
   if (bare === "." || bare === "..") throw new ShmArgumentError("name", "must not be . or ..", name);
   const bytes = Buffer.byteLength(bare, "utf8");
   if (bytes > NAME_MAX) {
-    throw new ShmArgumentError("name", `must be at most ${NAME_MAX} bytes without the slash, this one has ${bytes}`, name);
+    throw new ShmArgumentError(
+      "name",
+      `must be at most ${NAME_MAX} bytes without the slash, this one has ${bytes}`,
+      name,
+    );
   }
   return `/${bare}`;
 }

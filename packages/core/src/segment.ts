@@ -116,7 +116,14 @@ export class Segment implements Disposable {
   #buffer: ArrayBuffer | undefined;
   #bytes: Uint8Array | undefined;
 
-  private constructor(name: string, fd: number, address: number, size: number, readonly: boolean, anonymous: boolean) {
+  private constructor(
+    name: string,
+    fd: number,
+    address: number,
+    size: number,
+    readonly: boolean,
+    anonymous: boolean,
+  ) {
     this.name = name;
     this.#fd = fd;
     this.#address = address;
@@ -195,7 +202,12 @@ export class Segment implements Disposable {
   static anonymous(options: AnonymousOptions): Segment {
     const size = checkSize("size", options?.size);
     const label = options.label ?? "shmkit";
-    if (typeof label !== "string" || label.length === 0 || Buffer.byteLength(label) > 249 || label.includes("\0")) {
+    if (
+      typeof label !== "string" ||
+      label.length === 0 ||
+      Buffer.byteLength(label) > 249 ||
+      label.includes("\0")
+    ) {
       throw new ShmArgumentError("label", "must be 1 to 249 bytes with no NUL", label);
     }
     const name = `memfd:${label}`;
@@ -203,7 +215,11 @@ export class Segment implements Disposable {
     if (fd < 0) throw ShmError.fromErrno("memfd_create", name, lastErrno());
     try {
       resize(fd, name, size, true);
-      call(libc().fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL), "fcntl(F_ADD_SEALS)", name);
+      call(
+        libc().fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL),
+        "fcntl(F_ADD_SEALS)",
+        name,
+      );
       return Segment.#map(name, fd, false, true);
     } catch (error) {
       libc().close(fd);
@@ -221,7 +237,8 @@ export class Segment implements Disposable {
     }
     const name = `fd ${fd}`;
     const stat = fstatOf(fd, name);
-    if (stat.size < 1) throw ShmError.of("ESIZE", "Segment.fromFd", name, "the file is empty; nothing to map");
+    if (stat.size < 1)
+      throw ShmError.of("ESIZE", "Segment.fromFd", name, "the file is empty; nothing to map");
     return Segment.#map(name, fd, options.readonly ?? false, true);
   }
 
@@ -310,6 +327,7 @@ export class Segment implements Disposable {
 
   /** A Uint8Array over the whole mapping (the same one every time). Detached by `close()`. */
   get bytes(): Uint8Array {
+    this.#assertOpen("bytes");
     this.#bytes ??= new Uint8Array(this.buffer);
     return this.#bytes;
   }
@@ -351,7 +369,12 @@ export class Segment implements Disposable {
 
   #assertOpen(what: string): void {
     if (this.#fd < 0) {
-      throw ShmError.of("ECLOSED", `Segment.${what}`, this.name, "the segment was closed in this process; open it again");
+      throw ShmError.of(
+        "ECLOSED",
+        `Segment.${what}`,
+        this.name,
+        "the segment was closed in this process; open it again",
+      );
     }
   }
 }
@@ -387,7 +410,12 @@ function call(result: number, syscall: string, name: string): void {
 function checkTrusted(stat: SegmentStat, name: string): void {
   const uid = process.geteuid?.() ?? -1;
   if (stat.uid !== uid) {
-    throw ShmError.of("EUNTRUSTED", "Segment.open", name, `owned by uid ${stat.uid}, not by this user (uid ${uid})`);
+    throw ShmError.of(
+      "EUNTRUSTED",
+      "Segment.open",
+      name,
+      `owned by uid ${stat.uid}, not by this user (uid ${uid})`,
+    );
   }
   if ((stat.mode & 0o022) !== 0) {
     throw ShmError.of(
