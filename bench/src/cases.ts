@@ -1,0 +1,144 @@
+/**
+ * Every row of the benchmark: what to run, how much, and what it is compared with. Each case is a separate process
+ * (or pair) that prints per-batch nanoseconds per operation; see lib/protocol.ts.
+ */
+export type Group = "roundtrip" | "stream" | "bulk" | "micro";
+
+export interface Budget {
+  batches: number;
+  per: number;
+}
+
+export interface Case {
+  id: string;
+  group: Group;
+  label: string;
+  /** Two processes on two different cores (taskset), or left to the scheduler. */
+  pinned: boolean;
+  /** Message size for bulk rows. */
+  bytes?: number;
+  /** The row this one is divided by: the C baseline of its kind. */
+  baseline?: string;
+  budget: Budget;
+  command(cpuA: number, cpuB: number, budget: Budget): string[];
+}
+
+export interface Tools {
+  bun: string;
+  node: string | null;
+  cbin: string;
+  pin: boolean;
+  quick: boolean;
+}
+
+const CASES_DIR = `${import.meta.dir}/cases`;
+const MiB = 1024 * 1024;
+
+function flags(cpuA: number, cpuB: number, b: Budget, extra: string[] = []): string[] {
+  return [
+    "--batches",
+    String(b.batches),
+    "--per",
+    String(b.per),
+    "--cpu-a",
+    String(cpuA),
+    "--cpu-b",
+    String(cpuB),
+    ...extra,
+  ];
+}
+
+const pinPrefix = (cpu: number): string[] => (cpu >= 0 ? ["taskset", "-c", String(cpu)] : []);
+
+export function allCases(tools: Tools): Case[] {
+  const q = tools.quick;
+  const scale = (batches: number, per: number): Budget => ({
+    batches: q ? Math.min(3, batches) : batches,
+    per: q ? Math.max(1, Math.ceil(per / 4)) : per,
+  });
+  const cases: Case[] = [];
+  const pinnings = tools.pin ? [false, true] : [false];
+  for (const pinned of pinnings) {
+    const tag = pinned ? "pinned" : "unpinned";
+    const c = (mode: string, label: string, budget: Budget): Case => ({
+      id: `rt-c-${mode}-${tag}`,
+      group: "roundtrip",
+      label,
+      pinned,
+      baseline: `rt-c-spin-${tag}`,
+      budget,
+      // The C program pins itself (and its forked child) with sched_setaffinity.
+      command: (a, b, budget) => [
+        tools.cbin,
+        mode,
+        String(a),
+        String(b),
+        String(budget.batches),
+        String(budget.per),
+      ],
+    });
+    cases.push(
+      c("spin", "C spin", scale(30, 2000)),
+      c("hybrid", "C hybrid spin→futex", scale(30, 2000)),
+      c("futex", "C futex", scale(15, 200)),
+      c("condvar", "C pthread condvar", scale(15, 200)),
+    );
+    const js = (id: string, label: string, script: string, budget: Budget, runtime = tools.bun): Case => ({
+      id: `rt-${id}-${tag}`,
+      group: "roundtrip",
+      label,
+      pinned,
+      baseline: `rt-c-spin-${tag}`,
+      budget,
+      command: (a, b, budget) => [...pinPrefix(a), runtime, `${CASES_DIR}/${script}`, ...flags(a, b, budget)],
+    });
+    cases.push(js("bun-ipc", "Bun IPC (Bun.spawn ipc)", "bun-ipc.ts", scale(12, 200)));
+    if (tools.node)
+      cases.push(js("node-ipc", "Node IPC (child_process.fork)", "node-ipc.mjs", scale(8, 200), tools.node));
+    cases.push(js("uds", "Unix domain socket (Bun)", "uds.ts", scale(12, 300)));
+    cases.push(js("pipe", "pipe (mkfifo, sync I/O)", "pipe.ts", scale(12, 300)));
+  }
+  // Streaming and bulk run pinned when possible: they measure bandwidth, and migrations only add noise.
+  const sa = tools.pin ? 0 : -1;
+  const sb = tools.pin ? 1 : -1;
+  cases.push({
+    id: "stream-c-ring",
+    group: "stream",
+    label: "C SPSC ring",
+    pinned: tools.pin,
+    budget: scale(15, 400_000),
+    command: (_a, _b, budget) => [
+      tools.cbin,
+      "ring",
+      String(sa),
+      String(sb),
+      String(budget.batches),
+      String(budget.per),
+    ],
+  });
+  for (const bytes of [64 * 1024, MiB, 16 * MiB]) {
+    const per = Math.max(2, Math.round((16 * MiB) / bytes / 2));
+    cases.push({
+      id: `bulk-c-memcpy-${bytes}`,
+      group: "bulk",
+      label: `C memcpy ${formatBytes(bytes)}`,
+      pinned: tools.pin,
+      bytes,
+      budget: scale(15, per),
+      command: (_a, _b, budget) => [
+        tools.cbin,
+        "memcpy",
+        String(sa),
+        "-1",
+        String(budget.batches),
+        String(budget.per),
+        String(bytes),
+      ],
+    });
+  }
+  return cases;
+}
+
+export function formatBytes(bytes: number): string {
+  return bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / 1024} KiB`;
+}

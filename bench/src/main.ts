@@ -1,0 +1,108 @@
+// `bun run bench`: builds the C baselines, runs every case in alternating rounds so that drift (other load, CPU
+// frequency) hits all sides alike, and writes bench/results/<date>.json and .svg. `--quick` is a seconds-long
+// smoke run for CI: it checks that everything still runs and never fails on a time.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { allCases, type Case } from "./cases.ts";
+import { buildC } from "./lib/build.ts";
+import { describeHost } from "./lib/host.ts";
+import { type Row, summarize, toMarkdown } from "./lib/report.ts";
+import { renderSvg } from "./lib/svg.ts";
+
+const argv = process.argv.slice(2);
+const quick = argv.includes("--quick");
+const filterAt = argv.indexOf("--filter");
+const filter = filterAt >= 0 ? new RegExp(argv[filterAt + 1] ?? "") : undefined;
+const roundsAt = argv.indexOf("--rounds");
+const rounds = roundsAt >= 0 ? Number(argv[roundsAt + 1]) : quick ? 1 : 5;
+
+const pin = Bun.which("taskset") !== null && cpus().length >= 2;
+const tools = { bun: process.execPath, node: Bun.which("node"), cbin: buildC(), pin, quick };
+const cases = allCases(tools).filter((c) => !filter || filter.test(c.id));
+
+const samples = new Map<string, number[]>(cases.map((c) => [c.id, []]));
+const runs = new Map<string, number>(cases.map((c) => [c.id, 0]));
+const failures: string[] = [];
+const started = Date.now();
+
+async function runOnce(c: Case): Promise<void> {
+  const [cpuA, cpuB] = c.pinned ? [0, 1] : [-1, -1];
+  // One extra batch, dropped: it carries process start-up, JIT warm-up and page faults.
+  const budget = { ...c.budget, batches: c.budget.batches + 1 };
+  const child = Bun.spawn(c.command(cpuA, cpuB, budget), {
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: quick ? 60_000 : 120_000,
+    killSignal: "SIGKILL",
+  });
+  const [out, err] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+  ]);
+  await child.exited;
+  const line = out.split("\n").find((l) => l.startsWith("{"));
+  if (child.exitCode !== 0 || !line) {
+    failures.push(`${c.id}: exit ${child.exitCode ?? child.signalCode}: ${err.trim().slice(0, 400)}`);
+    return;
+  }
+  const got = (JSON.parse(line) as { samples: number[] }).samples.slice(1);
+  samples.get(c.id)?.push(...got);
+  runs.set(c.id, (runs.get(c.id) ?? 0) + 1);
+}
+
+for (let round = 0; round < rounds; round++) {
+  // Rotate and alternate direction each round, so no case always runs first, last or right after another.
+  const shift = (round * 7) % cases.length;
+  let order = [...cases.slice(shift), ...cases.slice(0, shift)];
+  if (round % 2 === 1) order = order.reverse();
+  for (const c of order) {
+    process.stderr.write(`\rround ${round + 1}/${rounds}  ${c.id.padEnd(40)}`);
+    await runOnce(c);
+  }
+}
+process.stderr.write("\n");
+
+const micro = await runMicro();
+const rows: Row[] = [...summarize(cases, samples, runs), ...micro];
+const seconds = (Date.now() - started) / 1000;
+const date = new Date().toISOString().slice(0, 10);
+const dir = `${import.meta.dir}/../results${quick ? "/quick" : ""}`;
+mkdirSync(dir, { recursive: true });
+const result = {
+  date: new Date().toISOString(),
+  quick,
+  rounds,
+  seconds,
+  host: describeHost(),
+  rows,
+  failures,
+};
+writeFileSync(`${dir}/${date}.json`, `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(`${dir}/${date}.svg`, renderSvg(rows, result.host, date));
+console.log(toMarkdown(rows));
+console.log(`\n${rows.length} rows in ${seconds.toFixed(0)} s; wrote ${dir}/${date}.json and .svg`);
+if (failures.length > 0) {
+  console.error(`\n${failures.length} case run(s) failed:\n  ${failures.join("\n  ")}`);
+  process.exitCode = 1;
+}
+
+async function runMicro(): Promise<Row[]> {
+  if (filter && !filter.test("micro")) return [];
+  const child = Bun.spawn([process.execPath, `${import.meta.dir}/micro.ts`, ...(quick ? ["--quick"] : [])], {
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: 120_000,
+    killSignal: "SIGKILL",
+  });
+  const [out, err] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+  ]);
+  await child.exited;
+  const line = out.split("\n").find((l) => l.startsWith("{"));
+  if (child.exitCode !== 0 || !line) {
+    failures.push(`micro: exit ${child.exitCode ?? child.signalCode}: ${err.trim().slice(0, 400)}`);
+    return [];
+  }
+  return (JSON.parse(line) as { rows: Row[] }).rows;
+}
