@@ -1,23 +1,36 @@
 import { Command, CommanderError } from "commander";
+import { EXIT, EXIT_CODE } from "./action.ts";
+import { registerInspect } from "./commands/inspect.ts";
+import { registerLs } from "./commands/ls.ts";
+import { registerRm } from "./commands/rm.ts";
 
 /** Builds the `shmkit` command tree. Each command lives in `commands/<name>.ts`. */
 export function program(): Command {
-  return new Command("shmkit")
+  const root = new Command("shmkit")
     .description("Typed POSIX shared memory for TypeScript on Bun, byte-compatible with C.")
     .version("0.0.0")
     .showHelpAfterError()
     .exitOverride();
+  // Subcommands made with .command() inherit exitOverride and showHelpAfterError from the root.
+  registerLs(root);
+  registerInspect(root);
+  registerRm(root);
+  return root;
 }
 
-/** Runs the CLI with `argv` (as in `process.argv`) and returns the exit code. */
+/**
+ * Runs the CLI with `argv` (as in `process.argv`) and returns the exit code: 0 all good, 1 a problem found or an
+ * operation failed, 2 a usage error (or a compiler error, for `verify`).
+ */
 export async function run(argv: readonly string[]): Promise<number> {
   try {
     await program().parseAsync([...argv]);
-    return 0;
+    return EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // --help and --version end through exitOverride with exit code 0.
-      return error.exitCode === 0 ? 0 : 2;
+      if (error.code === EXIT_CODE) return error.exitCode;
+      // --help and --version end through exitOverride with exit code 0; parse errors are usage errors.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     throw error;
   }

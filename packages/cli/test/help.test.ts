@@ -3,8 +3,15 @@ import { describe, expect, test } from "bun:test";
 const bin = `${import.meta.dir}/../../../node_modules/.bin/shmkit`;
 
 async function shmkit(...args: string[]) {
-  const child = Bun.spawn([bin, ...args], { stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
-  const [stdout, stderr] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
+  const child = Bun.spawn([bin, ...args], {
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  const [stdout, stderr] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+  ]);
   return { code: await child.exited, stdout, stderr };
 }
 

@@ -1,0 +1,64 @@
+import { Segment, type SegmentInfo } from "@shmkit/core";
+import type { Command } from "commander";
+import { action, EXIT } from "../action.ts";
+import { formatMode, painter, printJson, println, table } from "../output.ts";
+import { userName } from "../users.ts";
+
+interface LsOptions {
+  json?: boolean;
+}
+
+/** One row of `shmkit ls --json`. */
+export interface LsEntry {
+  name: string;
+  size: number;
+  mode: string;
+  uid: number;
+  gid: number;
+  owner: string;
+  mtime: string;
+}
+
+/** `shmkit ls [--json]`: the named segments in /dev/shm. */
+export function registerLs(program: Command): void {
+  program
+    .command("ls")
+    .description("list the shared memory segments in /dev/shm with size, mode and owner")
+    .option("--json", "print a JSON array instead of a table")
+    .addHelpText("after", "\nExample:\n  $ shmkit ls\n  $ shmkit ls --json | jq '.[].name'")
+    .action(action("ls", (options: LsOptions) => ls(options)));
+}
+
+function ls(options: LsOptions): number {
+  const entries = Segment.list().map(toEntry);
+  if (options.json) {
+    printJson(entries);
+    return EXIT.ok;
+  }
+  if (entries.length === 0) {
+    println("no shared memory segments in /dev/shm");
+    return EXIT.ok;
+  }
+  const paint = painter();
+  const rows = entries.map((e) => [
+    paint("bold", e.name),
+    String(e.size),
+    e.mode,
+    e.owner,
+    e.mtime.replace("T", " ").replace(/\.\d+Z$/, "Z"),
+  ]);
+  println(table(["NAME", "SIZE", "MODE", "OWNER", "MODIFIED"], rows, [1]));
+  return EXIT.ok;
+}
+
+function toEntry(info: SegmentInfo): LsEntry {
+  return {
+    name: info.name,
+    size: info.size,
+    mode: formatMode(info.mode),
+    uid: info.uid,
+    gid: info.gid,
+    owner: userName(info.uid),
+    mtime: info.mtime.toISOString(),
+  };
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Segment } from "@shmkit/core";
+
+/** The installed `shmkit` bin, as a user runs it. */
+export const BIN = `${import.meta.dir}/../../../node_modules/.bin/shmkit`;
+export const FIXTURES = `${import.meta.dir}/fixtures`;
+
+const made = new Set<string>();
+
+/** A segment name no other test (or test run) uses; unlinked after each test, also on failure. */
+export function uniqueName(tag = "cli"): string {
+  const name = `/shmkit-test-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  made.add(name);
+  return name;
+}
+
+/** Unlinks every segment `uniqueName` handed out; test/setup.ts runs it after each test. */
+export function unlinkTestSegments(): void {
+  for (const name of made) Segment.unlink(name, { ifExists: true });
+  made.clear();
+}
+
+export interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `shmkit …args` in its own process, without colour unless `env` asks for it, killed after a time-out. */
+export async function shmkit(
+  args: readonly string[],
+  options: { env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string } = {},
+): Promise<Result> {
+  const child = Bun.spawn([BIN, ...args], {
+    stdout: "pipe",
+    stderr: "pipe",
+    stdin: "ignore",
+    cwd: options.cwd ?? process.cwd(),
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, ...options.env },
+    timeout: options.timeoutMs ?? 30_000,
+    killSignal: "SIGKILL",
+  });
+  const [stdout, stderr] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+  ]);
+  return { code: await child.exited, stdout, stderr };
+}
+
+/** A fresh temporary directory, removed by the returned function. */
+export function tempDir(tag: string): { path: string; [Symbol.dispose](): void } {
+  const path = mkdtempSync(join(tmpdir(), `shmkit-cli-${tag}-`));
+  return { path, [Symbol.dispose]: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Reads a stream until `done(text so far)` holds, or fails after `timeoutMs`. Returns everything read. */
+export async function readUntil(
+  reader: { read(): Promise<{ done: boolean; value?: Uint8Array | undefined }> },
+  sofar: { text: string },
+  done: (text: string) => boolean,
+  timeoutMs = 20_000,
+): Promise<string> {
+  const decoder = new TextDecoder();
+  const deadline = Date.now() + timeoutMs;
+  while (!done(sofar.text)) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms; output so far:\n${sofar.text}`);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), left);
+    });
+    const chunk = await Promise.race([reader.read(), timeout]);
+    clearTimeout(timer);
+    if (chunk === "timeout") continue;
+    if (chunk.done)
+      throw new Error(`the stream ended before the expected output; output so far:\n${sofar.text}`);
+    sofar.text += decoder.decode(chunk.value, { stream: true });
+  }
+  return sofar.text;
+}
+
+/** This user's name as `id -un` says it (an independent source for the OWNER column). */
+export const ME = Bun.spawnSync(["id", "-un"]).stdout.toString().trim();

@@ -1,0 +1,129 @@
+import { describe, expect, test } from "bun:test";
+import { Segment } from "@shmkit/core";
+import { BIN, ME, readUntil, shmkit, uniqueName } from "./helpers.ts";
+
+describe("shmkit inspect (no schema)", () => {
+  test("prints a hex dump with an ASCII column and collapses repeated lines", async () => {
+    const name = uniqueName("hex");
+    using seg = Segment.create(name, { size: 100 });
+    seg.bytes.set(new TextEncoder().encode("hello"), 0);
+    seg.bytes[40] = 0x07;
+    const { code, stdout, stderr } = await shmkit(["inspect", name]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      [
+        `${name}  100 bytes  mode 0600  owner ${ME}`,
+        "00000000  68 65 6c 6c 6f 00 00 00  00 00 00 00 00 00 00 00  |hello...........|",
+        "00000010  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|",
+        "00000020  00 00 00 00 00 00 00 00  07 00 00 00 00 00 00 00  |................|",
+        "00000030  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|",
+        "*",
+        "00000060  00 00 00 00                                       |....|",
+        "00000064",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  test("--offset and --length pick a range, and --json gives it as hex", async () => {
+    const name = uniqueName("range");
+    using seg = Segment.create(name, { size: 256 });
+    seg.bytes.set([0xde, 0xad, 0xbe, 0xef], 0x40);
+    const json = await shmkit(["inspect", name.slice(1), "--offset", "0x3e", "--length", "8", "--json"]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      name,
+      size: 256,
+      mode: "0600",
+      offset: 0x3e,
+      length: 8,
+      hex: "0000deadbeef0000",
+    });
+    const text = await shmkit(["inspect", name, "--offset", "64", "--length", "4"]);
+    expect(text.stdout).toContain("showing 4 bytes from offset 64");
+    expect(text.stdout).toContain("00000040  de ad be ef");
+  });
+
+  test("a missing segment fails with the errno, exit 1", async () => {
+    const name = uniqueName("missing");
+    const { code, stderr } = await shmkit(["inspect", name]);
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(`shmkit inspect: shm_open(${name}): ENOENT (No such file or directory)`);
+  });
+
+  test("an empty segment (created but not sized) is an ESIZE error, not a crash", async () => {
+    const name = uniqueName("empty");
+    // ftruncate to 0 from this process, as a creator that has not sized it yet would leave it.
+    const seg = Segment.create(name, { size: 64 });
+    seg.close();
+    const { truncateSync } = await import("node:fs");
+    truncateSync(`/dev/shm${name}`, 0);
+    const { code, stderr } = await shmkit(["inspect", name]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`Segment.open(${name}): ESIZE (the segment is empty`);
+  });
+
+  test("a bad --offset is a usage error", async () => {
+    const { code, stderr } = await shmkit(["inspect", "x", "--offset", "-1"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("must be a non-negative integer");
+  });
+
+  test(
+    "--watch redraws when another process changes the segment and stops cleanly on SIGINT",
+    async () => {
+      const name = uniqueName("watch");
+      using seg = Segment.create(name, { size: 32 });
+      const child = Bun.spawn([BIN, "inspect", name, "--watch", "--interval", "50"], {
+        stdout: "pipe",
+        stderr: "pipe",
+        env: { ...process.env, NO_COLOR: "1" },
+        timeout: 60_000,
+        killSignal: "SIGKILL",
+      });
+      try {
+        const reader = child.stdout.getReader();
+        const out = { text: "" };
+        await readUntil(reader, out, (t) => t.includes("00000020"));
+        expect(out.text).toContain("|................|");
+        expect(out.text.match(/^-- /gm)?.length).toBe(1);
+        seg.bytes.set(new TextEncoder().encode("CHANGED"), 0);
+        await readUntil(reader, out, (t) => t.includes("|CHANGED.........|"));
+        expect(out.text.match(/^-- /gm)?.length).toBe(2);
+        child.kill("SIGINT");
+        expect(await child.exited).toBe(0);
+        reader.releaseLock();
+        expect(await new Response(child.stderr).text()).toBe("");
+      } finally {
+        child.kill("SIGKILL");
+      }
+    },
+    { timeout: 90_000 },
+  );
+
+  test(
+    "--watch stops with exit 1 when the segment is unlinked",
+    async () => {
+      const name = uniqueName("watchgone");
+      Segment.create(name, { size: 16 }).close();
+      const child = Bun.spawn([BIN, "inspect", name, "--watch", "--interval", "50"], {
+        stdout: "pipe",
+        stderr: "pipe",
+        env: { ...process.env, NO_COLOR: "1" },
+        timeout: 60_000,
+        killSignal: "SIGKILL",
+      });
+      try {
+        const out = { text: "" };
+        await readUntil(child.stdout.getReader(), out, (t) => t.includes("00000010"));
+        Segment.unlink(name);
+        expect(await child.exited).toBe(1);
+        expect(await new Response(child.stderr).text()).toContain(`${name} was unlinked; stopped watching`);
+      } finally {
+        child.kill("SIGKILL");
+      }
+    },
+    { timeout: 90_000 },
+  );
+});

@@ -1,0 +1,42 @@
+import { describe, expect, test } from "bun:test";
+import { Segment } from "@shmkit/core";
+import { ME, shmkit, uniqueName } from "./helpers.ts";
+
+describe("shmkit ls", () => {
+  test("lists a live segment with its size, mode and owner", async () => {
+    const name = uniqueName("ls");
+    using _seg = Segment.create(name, { size: 4096, mode: 0o640 });
+    const { code, stdout, stderr } = await shmkit(["ls"]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const line = stdout.split("\n").find((l) => l.startsWith(`${name} `));
+    expect(line).toBeDefined();
+    expect(line?.split(/\s+/).slice(0, 4)).toEqual([name, "4096", "0640", ME]);
+    expect(stdout.split("\n")[0]).toMatch(/^NAME\s+SIZE\s+MODE\s+OWNER\s+MODIFIED$/);
+  });
+
+  test("--json gives name, size, mode, uid and an ISO time, and forgets unlinked segments", async () => {
+    const name = uniqueName("lsjson");
+    const seg = Segment.create(name, { size: 100 });
+    seg.close();
+    const before = JSON.parse((await shmkit(["ls", "--json"])).stdout) as Record<string, unknown>[];
+    const entry = before.find((e) => e.name === name);
+    expect(entry).toMatchObject({ name, size: 100, mode: "0600", uid: process.getuid?.() });
+    expect(new Date(String(entry?.mtime)).getTime()).toBeGreaterThan(Date.now() - 3_600_000);
+    Segment.unlink(name);
+    const after = JSON.parse((await shmkit(["ls", "--json"])).stdout) as Record<string, unknown>[];
+    expect(after.some((e) => e.name === name)).toBe(false);
+  });
+
+  test("colours the table only when forced or on a terminal, never with NO_COLOR", async () => {
+    const name = uniqueName("lscolour");
+    using _seg = Segment.create(name, { size: 16 });
+    const forced = await shmkit(["ls"], { env: { NO_COLOR: undefined, FORCE_COLOR: "1" } });
+    expect(forced.stdout).toContain(`\x1b[1m${name}\x1b[22m`);
+    const piped = await shmkit(["ls"], { env: { NO_COLOR: undefined } });
+    expect(piped.stdout).toContain(name);
+    expect(piped.stdout).not.toContain("\x1b[");
+    const noColour = await shmkit(["ls"], { env: { NO_COLOR: "1", FORCE_COLOR: "1" } });
+    expect(noColour.stdout).not.toContain("\x1b[");
+  });
+});
