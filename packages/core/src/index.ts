@@ -9,3 +9,18 @@ export {
   Segment,
   type SegmentInfo,
 } from "./segment.ts";
+export { Condition, type ConditionAtOptions, type WaitResult } from "./sync/condition.ts";
+export { type LockOptions, type LockResult, Mutex, type MutexInitOptions } from "./sync/mutex.ts";
+export {
+  DEFAULT_READY_TIMEOUT_MS,
+  type InitOnceResult,
+  READY_STATE,
+  type ReadyState,
+  ReadyWord,
+} from "./sync/ready.ts";
+export {
+  DEFAULT_SPIN_NS,
+  WaitWord,
+  type WordWaitOptions,
+  type WordWaitResult,
+} from "./sync/wait-word.ts";

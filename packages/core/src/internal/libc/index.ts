@@ -1,5 +1,5 @@
 import { dlopen } from "bun:ffi";
-import { allSymbols } from "./symbols.ts";
+import { allSymbols, optionalPthreadSymbols } from "./symbols.ts";
 
 type Library = ReturnType<typeof dlopen<typeof allSymbols>>;
 export type Libc = Library["symbols"];
@@ -8,6 +8,7 @@ export type Libc = Library["symbols"];
 const CANDIDATES = ["libc.so.6", "/lib/ld-musl-x86_64.so.1", "/lib/ld-musl-aarch64.so.1", "libc.so"];
 
 let opened: Libc | undefined;
+let openedPath: string | undefined;
 
 /**
  * The one place shmkit opens libc. Lazy and memoised: importing `@shmkit/core` does nothing, and an
@@ -25,10 +26,38 @@ export function libc(): Libc {
   for (const path of CANDIDATES) {
     try {
       opened = dlopen(path, allSymbols).symbols;
+      openedPath = path;
       return opened;
     } catch (error) {
       failures.push(`${path}: ${(error as Error).message}`);
     }
   }
   throw new Error(`@shmkit/core could not open libc:\n  ${failures.join("\n  ")}`);
+}
+
+type OptionalName = keyof typeof optionalPthreadSymbols;
+type OptionalSymbols = {
+  [K in OptionalName]?: ReturnType<typeof dlopen<Pick<typeof optionalPthreadSymbols, K>>>["symbols"][K];
+};
+
+let optional: OptionalSymbols | undefined;
+
+/**
+ * The libc functions that only newer libcs have (`pthread_mutex_clocklock`, `pthread_cond_clockwait`), each
+ * `undefined` where this libc lacks it. Looked up one by one in the library `libc()` opened, once.
+ */
+export function optionalSymbols(): OptionalSymbols {
+  if (optional) return optional;
+  libc();
+  const found: OptionalSymbols = {};
+  for (const name of Object.keys(optionalPthreadSymbols) as OptionalName[]) {
+    try {
+      const library = dlopen(openedPath as string, { [name]: optionalPthreadSymbols[name] });
+      Object.assign(found, library.symbols);
+    } catch {
+      // Not in this libc: callers fall back to the older call.
+    }
+  }
+  optional = found;
+  return optional;
 }

@@ -1,0 +1,34 @@
+import { libc } from "./libc/index.ts";
+
+/**
+ * A `struct timespec` (64-bit `tv_sec`, `tv_nsec`: LP64 Linux) in a small reusable buffer, so that timed waits
+ * allocate nothing. Written as 32-bit halves to stay clear of BigInt on the hot path (the targets are little-endian).
+ */
+export class Timespec {
+  readonly words = new Uint32Array(4);
+
+  /** Sets a relative time-out of `ms` milliseconds (FUTEX_WAIT takes a relative time). */
+  setRelative(ms: number): Uint32Array {
+    const total = Math.max(0, ms);
+    this.#set(Math.floor(total / 1000), Math.round((total % 1000) * 1e6));
+    return this.words;
+  }
+
+  /** Sets the absolute time `ms` milliseconds from now on `clock` (pthread calls take absolute deadlines). */
+  setDeadline(clock: number, ms: number): Uint32Array {
+    libc().clock_gettime(clock, this.words);
+    const w = this.words;
+    const sec = (w[0] as number) + (w[1] as number) * 2 ** 32;
+    const nsec = (w[2] as number) + Math.round((Math.max(0, ms) % 1000) * 1e6);
+    this.#set(sec + Math.floor(Math.max(0, ms) / 1000) + Math.floor(nsec / 1e9), nsec % 1e9);
+    return this.words;
+  }
+
+  #set(sec: number, nsec: number): void {
+    const w = this.words;
+    w[0] = sec >>> 0;
+    w[1] = Math.floor(sec / 2 ** 32);
+    w[2] = nsec;
+    w[3] = 0;
+  }
+}
