@@ -1,0 +1,301 @@
+import { Rng } from "../rng.ts";
+
+/**
+ * The bad-input cases. A case is a pure function of (seed, index, prefix): the parent generates it to prepare the
+ * segment it needs, the child generates the same case to run it, and a failure is replayed from the seed alone.
+ */
+
+/** A segment the parent (another process) makes before the child runs the case, then maybe truncates. */
+export interface Prepared {
+  /** Name without the leading slash; always starts with the run's prefix. */
+  readonly base: string;
+  readonly size: number;
+  readonly mode: number;
+  /** Size the parent truncates it to after creating it (0 = "its creator has not sized it yet"). */
+  readonly truncateTo: number | undefined;
+}
+
+/** An odd descriptor for `Segment.fromFd`; the child makes it. */
+export type FdKind =
+  | { kind: "value"; value: unknown }
+  | { kind: "closed" }
+  | { kind: "stdin-pipe" }
+  | { kind: "device"; path: "/dev/null" | "/dev/zero" | "/proc/self/status" }
+  | { kind: "directory" }
+  | { kind: "file"; size: number; flags: "r" | "r+" | "a" | "w" }
+  | { kind: "prepared"; flags: "r" | "r+" };
+
+export type FuzzCase =
+  | { index: number; op: "create"; name: unknown; options: unknown; prepared: Prepared | undefined }
+  | { index: number; op: "open"; name: unknown; options: unknown; prepared: Prepared | undefined }
+  | { index: number; op: "exists" | "unlink"; name: unknown; options: unknown; prepared: undefined }
+  | { index: number; op: "fromFd"; fd: FdKind; options: unknown; prepared: Prepared | undefined }
+  | { index: number; op: "anonymous"; options: unknown; prepared: undefined };
+
+const PAGE = 4096;
+
+/** Sizes a test may really allocate stay small; bigger valid sizes are only ever sparse (reserve: false). */
+const SPARSE_LIMIT = 16 << 20;
+
+export function generateCase(seed: number, index: number, prefix: string): FuzzCase {
+  const rng = Rng.forCase(seed, index);
+  // The "_" keeps case 1's names from being a prefix of case 10's, so that cleanup of one case touches no other.
+  const base = `${prefix}${index}_`;
+  const op = rng.pick([
+    "create",
+    "create",
+    "create",
+    "open",
+    "open",
+    "open",
+    "exists",
+    "unlink",
+    "fromFd",
+    "fromFd",
+    "anonymous",
+  ] as const);
+  switch (op) {
+    case "create": {
+      const prepared = rng.chance(0.35) ? prepare(rng, base) : undefined;
+      const name = prepared ? presentName(rng, base) : chaosName(rng, base);
+      return { index, op, name, options: createOptions(rng), prepared };
+    }
+    case "open": {
+      const prepared = rng.chance(0.6) ? prepare(rng, base) : undefined;
+      const name = prepared && rng.chance(0.8) ? presentName(rng, base) : chaosName(rng, base);
+      return { index, op, name, options: openOptions(rng), prepared };
+    }
+    case "exists":
+    case "unlink":
+      return {
+        index,
+        op,
+        name: chaosName(rng, base),
+        options: { ifExists: rng.chance(0.5) },
+        prepared: undefined,
+      };
+    case "fromFd": {
+      const fd = fdKind(rng);
+      const prepared = fd.kind === "prepared" ? prepare(rng, base) : undefined;
+      const options = rng.chance(0.1)
+        ? rng.pick(weirdObjects)
+        : { readonly: rng.pick([true, false, undefined]) };
+      return { index, op, fd, options, prepared };
+    }
+    case "anonymous":
+      return { index, op, options: anonymousOptions(rng), prepared: undefined };
+  }
+}
+
+function prepare(rng: Rng, base: string): Prepared {
+  const size = rng.pick([1, PAGE - 1, PAGE, PAGE + 1, rng.int(1, 5 * PAGE)]);
+  const truncateTo = rng.chance(0.4) ? rng.pick([0, 1, rng.int(0, size * 2)]) : undefined;
+  return { base, size, mode: rng.pick([0o600, 0o644, 0o666, 0o400, 0o000]), truncateTo };
+}
+
+/** The prepared segment's name as a caller may write it: with or without the slash. */
+function presentName(rng: Rng, base: string): string {
+  return rng.chance(0.5) ? `/${base}` : base;
+}
+
+const alphabet = [
+  "a",
+  "Z",
+  "0",
+  "_",
+  "-",
+  ".",
+  " ",
+  "%",
+  "\x01",
+  "\x1f",
+  "\x7f",
+  "\n",
+  "é",
+  "日",
+  "😀",
+  "\u0301",
+  "\ud800",
+  "\udfff",
+  "\uffff",
+] as const;
+
+const weirdObjects: readonly unknown[] = [null, 42, "x", true, [], Symbol("opts"), 1n, () => 0];
+
+/**
+ * A name built from the run's unique base, so that any name valid enough to be created is the suite's own and is
+ * cleaned up; or an invalid value or special name that can never name a real segment.
+ */
+export function chaosName(rng: Rng, base: string): unknown {
+  const roll = rng.float();
+  if (roll < 0.08) {
+    return rng.pick([
+      "",
+      "/",
+      "//",
+      ".",
+      "..",
+      "/.",
+      "/..",
+      "\0",
+      undefined,
+      null,
+      0,
+      42,
+      Number.NaN,
+      {},
+      [],
+      [base],
+      Symbol(base),
+      7n,
+      true,
+      new String(`/${base}`),
+    ]);
+  }
+  const lead = rng.pick(["/", "/", "/", "/", "", "", "//", "./", "\0/"]);
+  if (roll < 0.3) {
+    // Straddle NAME_MAX (255 bytes without the slash), with multi-byte characters that may cross it.
+    const target = rng.int(248, 262);
+    const fill = rng.pick(["a", "é", "日", "😀"]);
+    let body = base;
+    while (Buffer.byteLength(body) < target) body += fill;
+    return lead + body;
+  }
+  let suffix = "";
+  const length = rng.pick([0, 1, 2, rng.int(1, 12), rng.int(1, 40)]);
+  for (let i = 0; i < length; i++) suffix += rng.chance(0.03) ? rng.pick(["/", "\0"]) : rng.pick(alphabet);
+  return lead + base + suffix;
+}
+
+function size(rng: Rng): unknown {
+  if (rng.chance(0.65)) return rng.pick([1, PAGE - 1, PAGE, PAGE + 1, rng.int(1, 3 * PAGE + 7)]);
+  return rng.pick([
+    0,
+    -0,
+    -1,
+    -PAGE,
+    0.5,
+    PAGE + 0.5,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    2 ** 32,
+    2 ** 32 + 1,
+    2 ** 53,
+    Number.MAX_VALUE,
+    SPARSE_LIMIT * 4,
+    "4096",
+    4096n,
+    null,
+    undefined,
+    true,
+    {},
+    [PAGE],
+    new Number(PAGE),
+  ]);
+}
+
+function mode(rng: Rng): unknown {
+  if (rng.chance(0.7)) return rng.int(0, 0o777);
+  return rng.pick([-1, 0o1000, 0o4755, 0o7777, 1.5, Number.NaN, "0600", 0o600n, null, undefined]);
+}
+
+function maybe<T>(rng: Rng, value: () => T): T | undefined {
+  return rng.chance(0.5) ? value() : undefined;
+}
+
+function bool(rng: Rng): unknown {
+  return rng.pick([true, false, undefined, 0, 1, "no", null]);
+}
+
+/** Drops keys whose value is undefined half of the time, so that "absent" and "undefined" both occur. */
+function object(rng: Rng, entries: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entries)) {
+    if (value === undefined && rng.chance(0.5)) continue;
+    out[key] = value;
+  }
+  if (rng.chance(0.05)) out.unknownOption = rng.pick([1, "x", null]);
+  return out;
+}
+
+function createOptions(rng: Rng): unknown {
+  if (rng.chance(0.06)) return rng.pick([undefined, ...weirdObjects]);
+  const options = object(rng, {
+    size: size(rng),
+    mode: maybe(rng, () => mode(rng)),
+    exclusive: maybe(rng, () => bool(rng)),
+    reserve: maybe(rng, () => bool(rng)),
+    trustOwner: maybe(rng, () => bool(rng)),
+  });
+  // Really allocating gigabytes on a shared machine is not the point; the size checks are.
+  if (typeof options.size === "number" && options.size > SPARSE_LIMIT) options.reserve = false;
+  return options;
+}
+
+function openOptions(rng: Rng): unknown {
+  if (rng.chance(0.06)) return rng.pick(weirdObjects);
+  return object(rng, {
+    readonly: maybe(rng, () => bool(rng)),
+    trustOwner: maybe(rng, () => bool(rng)),
+    minSize: maybe(rng, () => size(rng)),
+  });
+}
+
+function anonymousOptions(rng: Rng): unknown {
+  if (rng.chance(0.06)) return rng.pick([undefined, ...weirdObjects]);
+  let label: unknown;
+  if (rng.chance(0.5)) {
+    label = rng.pick([
+      "",
+      "x",
+      "a\0b",
+      "é".repeat(124),
+      "é".repeat(125),
+      "a".repeat(249),
+      "a".repeat(250),
+      "😀",
+      "\ud800",
+      "/",
+      42,
+      null,
+      undefined,
+    ]);
+  }
+  const options = object(rng, { size: size(rng), label });
+  if (typeof options.size === "number" && options.size > SPARSE_LIMIT) options.size = PAGE; // memfd always reserves
+  return options;
+}
+
+function fdKind(rng: Rng): FdKind {
+  return rng.pick<() => FdKind>([
+    () => ({
+      kind: "value",
+      value: rng.pick([-1, -0, 0.5, Number.NaN, 2 ** 31, 2 ** 31 - 1, 2 ** 53, "3", 3n, null, undefined, {}]),
+    }),
+    () => ({ kind: "closed" }),
+    () => ({ kind: "stdin-pipe" }),
+    () => ({ kind: "device", path: rng.pick(["/dev/null", "/dev/zero", "/proc/self/status"] as const) }),
+    () => ({ kind: "directory" }),
+    () => ({
+      kind: "file",
+      size: rng.pick([0, 1, PAGE, rng.int(1, 3 * PAGE), 2 ** 32 - PAGE, 2 ** 32, 2 ** 32 + 1]),
+      flags: rng.pick(["r", "r+", "a", "w"] as const),
+    }),
+    () => ({ kind: "prepared", flags: rng.pick(["r", "r+"] as const) }),
+  ])();
+}
+
+/** A readable one-line rendering of a case for failure reports (handles bigint, symbol, NaN, NUL). */
+export function describeCase(c: FuzzCase): string {
+  const { index: _index, ...rest } = c;
+  return JSON.stringify(rest, (_key, value: unknown) => {
+    if (typeof value === "bigint") return `${value}n`;
+    if (typeof value === "symbol") return value.toString();
+    if (typeof value === "function") return "[function]";
+    if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+    if (value === undefined) return "undefined";
+    if (value instanceof String) return `new String(${JSON.stringify(value.valueOf())})`;
+    return value;
+  });
+}

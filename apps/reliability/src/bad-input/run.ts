@@ -1,0 +1,174 @@
+import { ftruncateSync } from "node:fs";
+import { Segment } from "@shmkit/core";
+import { removeWithPrefix, runPrefix } from "../names.ts";
+import { bunCmd, runChild } from "../spawn.ts";
+import { describeCase, generateCase } from "./cases.ts";
+import type { Outcome } from "./child.ts";
+
+export interface BadInputOptions {
+  seed: number;
+  cases: number;
+  /** Cases per child process. */
+  batch: number;
+  /** Children running at once. */
+  concurrency: number;
+  /** A batch of n cases is killed (a hang) after `timeoutMs + n * 200` ms. */
+  timeoutMs: number;
+  /** Test hook: make the case with this index kill its child with SIGSEGV, or hang it. */
+  inject?: { crashAt?: number; hangAt?: number };
+}
+
+export interface Failure {
+  index: number;
+  kind: "crash" | "hang" | "untyped" | "violation";
+  /** What happened: the signal, the error, the broken invariant. */
+  detail: string;
+  /** The generated input, to replay by hand. */
+  input: string;
+}
+
+export interface BadInputReport {
+  seed: number;
+  cases: number;
+  ok: number;
+  typed: number;
+  untyped: number;
+  violations: number;
+  crashes: number;
+  hangs: number;
+  children: number;
+  /** How often each typed error occurred (ShmError code, or `arg:<argument>`): what the run covered. */
+  codes: Record<string, number>;
+  failures: Failure[];
+  ms: number;
+}
+
+const CHILD = `${import.meta.dir}/child.ts`;
+
+/**
+ * Runs `cases` seeded bad-input cases in child processes, `batch` per child. A batch whose child dies by a signal
+ * or hangs is split in halves and rerun until the case that does it is alone, so every crash is attributed to
+ * one input.
+ */
+export async function runBadInput(options: BadInputOptions): Promise<BadInputReport> {
+  const started = performance.now();
+  const prefix = runPrefix("fuzz");
+  const report: BadInputReport = {
+    seed: options.seed,
+    cases: options.cases,
+    ok: 0,
+    typed: 0,
+    untyped: 0,
+    violations: 0,
+    crashes: 0,
+    hangs: 0,
+    children: 0,
+    codes: {},
+    failures: [],
+    ms: 0,
+  };
+  const describe = (index: number) => describeCase(generateCase(options.seed, index, prefix));
+
+  const cleanup = (start: number, count: number) => {
+    for (let i = start; i < start + count; i++) removeWithPrefix(`${prefix}${i}_`);
+  };
+
+  // Another process (this one) makes and truncates the segments the cases open.
+  const prepare = (start: number, count: number) => {
+    for (let i = start; i < start + count; i++) {
+      const p = generateCase(options.seed, i, prefix).prepared;
+      if (!p) continue;
+      using seg = Segment.create(`/${p.base}`, { size: p.size, mode: p.mode, reserve: false });
+      if (p.truncateTo !== undefined) ftruncateSync(seg.fd, p.truncateTo);
+    }
+  };
+
+  const runRange = async (start: number, count: number): Promise<void> => {
+    cleanup(start, count);
+    prepare(start, count);
+    report.children++;
+    const child = await runChild(bunCmd(CHILD, String(options.seed), prefix, String(start), String(count)), {
+      timeoutMs: options.timeoutMs + count * 200,
+      stdin: "pipe",
+      env: {
+        SHMKIT_RELIABILITY_CRASH_AT: String(options.inject?.crashAt ?? -1),
+        SHMKIT_RELIABILITY_HANG_AT: String(options.inject?.hangAt ?? -1),
+      },
+    }).finally(() => cleanup(start, count));
+    const outcomes = parseOutcomes(child.stdout, start, count);
+    if (child.exitCode === 0 && !child.timedOut && outcomes) {
+      for (const o of outcomes) record(o);
+      return;
+    }
+    if (count > 1) {
+      const half = Math.ceil(count / 2);
+      await runRange(start, half);
+      await runRange(start + half, count - half);
+      return;
+    }
+    const kind = child.timedOut ? "hang" : "crash";
+    if (kind === "hang") report.hangs++;
+    else report.crashes++;
+    const how = child.timedOut
+      ? `no exit after ${options.timeoutMs + 200} ms`
+      : `exit ${child.exitCode}, signal ${child.signalCode}`;
+    const stderr = child.stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 400);
+    report.failures.push({ index: start, kind, detail: `${how}; stderr: ${stderr}`, input: describe(start) });
+  };
+
+  const record = (o: Outcome) => {
+    if (o.r === "ok") report.ok++;
+    else if (o.r === "typed") {
+      report.typed++;
+      const code = o.code ?? "?";
+      report.codes[code] = (report.codes[code] ?? 0) + 1;
+    } else {
+      if (o.r === "untyped") report.untyped++;
+      else report.violations++;
+      report.failures.push({ index: o.i, kind: o.r, detail: o.detail ?? "", input: describe(o.i) });
+    }
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (next < options.cases) {
+      const start = next;
+      const count = Math.min(options.batch, options.cases - start);
+      next += count;
+      await runRange(start, count);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  report.failures.sort((a, b) => a.index - b.index);
+  report.ms = performance.now() - started;
+  return report;
+}
+
+function parseOutcomes(stdout: string, start: number, count: number): Outcome[] | undefined {
+  try {
+    const outcomes = JSON.parse(stdout.trim()) as Outcome[];
+    if (!Array.isArray(outcomes) || outcomes.length !== count) return undefined;
+    return outcomes.every((o, k) => o.i === start + k) ? outcomes : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `bad-input: 5000 cases, 0 crashes, 0 hangs, …` */
+export function summarizeBadInput(r: BadInputReport): string {
+  const failed = r.untyped + r.violations + r.crashes + r.hangs;
+  return (
+    `bad-input: ${r.cases} cases, ${r.crashes} crashes, ${r.hangs} hangs, ${r.untyped} untyped errors, ` +
+    `${r.violations} broken invariants (${r.ok} ok, ${r.typed} typed errors; ${r.children} children, ` +
+    `${(r.ms / 1000).toFixed(1)} s, seed ${r.seed})${failed ? " FAILED" : ""}`
+  );
+}
+
+/** One line per failure, with what a person needs to replay it. */
+export function formatFailures(r: BadInputReport, limit = 20): string[] {
+  const lines = r.failures
+    .slice(0, limit)
+    .map((f) => `  bad-input seed ${r.seed} case ${f.index}: ${f.kind}: ${f.detail}\n    input: ${f.input}`);
+  if (r.failures.length > limit) lines.push(`  … and ${r.failures.length - limit} more`);
+  return lines;
+}
