@@ -6,8 +6,20 @@ import { errnoName, lastErrno, strerror } from "./internal/libc/errno.ts";
  * - `EUNTRUSTED`: `trustOwner` refused a segment owned by another user or writable by group or others.
  * - `ESIZE`: the object is smaller than the caller needs (for example truncated by another process).
  * - `EREADONLY`: a write was asked of a segment opened read-only.
+ * - `EMAGIC`: a typed segment was expected, but the segment does not start with shmkit's magic number.
+ * - `EVERSION`: a typed segment has a header format version this shmkit does not read.
+ * - `EFINGERPRINT`: a typed segment holds a struct with a different layout (another schema or target).
+ * - `ENOTREADY`: a typed segment's creator did not mark it ready within the time-out.
  */
-export type ShmkitCode = "ECLOSED" | "EUNTRUSTED" | "ESIZE" | "EREADONLY";
+export type ShmkitCode =
+  | "ECLOSED"
+  | "EUNTRUSTED"
+  | "ESIZE"
+  | "EREADONLY"
+  | "EMAGIC"
+  | "EVERSION"
+  | "EFINGERPRINT"
+  | "ENOTREADY";
 
 /** An errno name such as `"EEXIST"`, or one of shmkit's own codes. */
 export type ShmErrorCode = ShmkitCode | (string & {});

@@ -1,0 +1,13 @@
+export { HandleArray, StringArray, UnalignedArray, type UnalignedKind } from "./arrays.ts";
+export { AtomicBigInt, AtomicNumber } from "./atomic.ts";
+export { readBits, readBitsBig, writeBits, writeBitsBig } from "./bits.ts";
+export { dataOffsetFor, HEADER, SHMKIT_FORMAT_VERSION, SHMKIT_MAGIC } from "./header.ts";
+export { fitUtf8, readCString, writeCString } from "./strings.ts";
+export {
+  type SyncField,
+  type TypedClass,
+  type TypedCreateOptions,
+  type TypedOpenOptions,
+  TypedSegment,
+} from "./typed-segment.ts";
+export { Views, viewsOf } from "./views.ts";

@@ -1,0 +1,56 @@
+import type { Segment } from "../segment.ts";
+
+/**
+ * Every typed-array view generated accessors read through, made once per segment and shared by all accessor
+ * objects over it. Aligned fields index these arrays with offset literals (`this.$v.f64[(this.$base + 8) >>> 3]`);
+ * fields that `packed` leaves misaligned go through `dv` (little-endian: every shmkit target is).
+ *
+ * Safety: the views cover exactly the mapping. After `segment.close()` they are detached (length 0): reads give
+ * `undefined` and writes are ignored, but nothing touches unmapped memory.
+ */
+export class Views {
+  readonly segment: Segment;
+  readonly buffer: ArrayBuffer;
+  readonly u8: Uint8Array;
+  readonly i8: Int8Array;
+  readonly u16: Uint16Array;
+  readonly i16: Int16Array;
+  readonly u32: Uint32Array;
+  readonly i32: Int32Array;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  readonly i64: BigInt64Array;
+  readonly u64: BigUint64Array;
+  readonly dv: DataView;
+
+  constructor(segment: Segment) {
+    const buffer = segment.buffer;
+    const n = buffer.byteLength;
+    this.segment = segment;
+    this.buffer = buffer;
+    this.u8 = new Uint8Array(buffer);
+    this.i8 = new Int8Array(buffer);
+    // A segment's size need not be a multiple of 8; the wider views stop at the last whole element.
+    this.u16 = new Uint16Array(buffer, 0, n >>> 1);
+    this.i16 = new Int16Array(buffer, 0, n >>> 1);
+    this.u32 = new Uint32Array(buffer, 0, n >>> 2);
+    this.i32 = new Int32Array(buffer, 0, n >>> 2);
+    this.f32 = new Float32Array(buffer, 0, n >>> 2);
+    this.f64 = new Float64Array(buffer, 0, n >>> 3);
+    this.i64 = new BigInt64Array(buffer, 0, n >>> 3);
+    this.u64 = new BigUint64Array(buffer, 0, n >>> 3);
+    this.dv = new DataView(buffer);
+  }
+}
+
+const cache = new WeakMap<Segment, Views>();
+
+/** The views over `segment`, made on first use and cached for the segment's life. */
+export function viewsOf(segment: Segment): Views {
+  let views = cache.get(segment);
+  if (views === undefined || views.buffer !== segment.buffer) {
+    views = new Views(segment);
+    cache.set(segment, views);
+  }
+  return views;
+}
