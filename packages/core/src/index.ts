@@ -1,3 +1,12 @@
+export {
+  Channel,
+  type ChannelKind,
+  type ChannelOptions,
+  type ChannelWaitOptions,
+  type OpenChannelOptions,
+  Receiver,
+  Sender,
+} from "./channel/index.ts";
 export { ShmArgumentError, ShmError, type ShmErrorCode, type ShmkitCode } from "./errors.ts";
 export type { SegmentStat } from "./internal/stat.ts";
 export { NAME_MAX, normalizeName } from "./names.ts";
