@@ -1,0 +1,117 @@
+// Channels between real processes: every message carries (producer, seq) and bytes derived from them, and the
+// consumer checks each one, so loss, duplication, reordering and torn messages all fail these tests.
+import { describe, expect, test } from "bun:test";
+import { Channel, Segment } from "../../src/index.ts";
+import { run, uniqueName } from "../helpers.ts";
+import { readMessage } from "./fixtures/message.ts";
+
+const PEER = `${import.meta.dir}/fixtures/peer.ts`;
+const peer = (args: string[], timeoutMs = 60_000) => run([process.execPath, PEER, ...args], { timeoutMs });
+const spawnPeer = (args: string[]) =>
+  Bun.spawn([process.execPath, PEER, ...args], {
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: 60_000,
+    killSignal: "SIGKILL",
+  });
+
+describe("Channel across processes", () => {
+  test("SPSC: 1,000,000 messages arrive once each, in order, intact", async () => {
+    const name = uniqueName("ch-spsc");
+    using ch = Channel.create(name, { messageSize: 64, capacity: 1024 });
+    const [producer, consumer] = await Promise.all([
+      peer(["produce", name, "0", "1000000"]),
+      peer(["consume", name, "1", "1000000"]),
+    ]);
+    expect(producer.stderr).toBe("");
+    expect(producer.exitCode).toBe(0);
+    expect(consumer.stderr).toBe("");
+    expect(consumer.exitCode).toBe(0);
+    expect(JSON.parse(consumer.stdout)).toEqual({ received: 1_000_000, next: [1_000_000] });
+    expect(ch.capacity).toBe(1024);
+  }, 120_000);
+
+  test("MPSC: 4 producers × 250,000 messages, each producer's messages in order, none lost or doubled", async () => {
+    const name = uniqueName("ch-mpsc");
+    using ch = Channel.create(name, { kind: "mpsc", messageSize: 64, capacity: 256 });
+    const producers = [0, 1, 2, 3].map((id) => peer(["produce", name, String(id), "250000"]));
+    const [consumer, ...done] = await Promise.all([peer(["consume", name, "4", "250000"]), ...producers]);
+    for (const p of done) {
+      expect(p.stderr).toBe("");
+      expect(p.exitCode).toBe(0);
+    }
+    expect(consumer.stderr).toBe("");
+    expect(consumer.exitCode).toBe(0);
+    expect(JSON.parse(consumer.stdout)).toEqual({
+      received: 1_000_000,
+      next: [250000, 250000, 250000, 250000],
+    });
+    expect(ch.kind).toBe("mpsc");
+  }, 120_000);
+
+  for (const kind of ["spsc", "mpsc"] as const) {
+    test(`${kind}: a consumer killed mid-stream is replaced and the new one resumes with nothing lost`, async () => {
+      const name = uniqueName(`ch-restart-${kind}`);
+      const recordName = uniqueName("ch-record");
+      const total = 300_000;
+      using ch = Channel.create(name, { kind, messageSize: 64, capacity: 64 });
+      using record = Segment.create(recordName, { size: 64 });
+      const words = new Int32Array(record.buffer, 0, 2);
+      Atomics.store(words, 0, -1);
+      const producer = spawnPeer(["produce", name, "0", String(total)]);
+      const first = spawnPeer(["consume-record", name, recordName]);
+      // Let the first consumer get well into the stream, then kill it wherever it happens to be.
+      const deadline = Date.now() + 30_000;
+      while (Atomics.load(words, 0) < 20_000 && Date.now() < deadline) await Bun.sleep(1);
+      first.kill("SIGKILL");
+      await first.exited;
+      const last = Atomics.load(words, 0);
+      expect(last).toBeGreaterThanOrEqual(20_000);
+      expect(Atomics.load(words, 1)).toBe(0); // the first consumer saw 0..last with no gap or repeat
+
+      // This process is the restarted consumer.
+      const rx = ch.receiver();
+      const seen: number[] = [];
+      for (;;) {
+        const at = rx.peekWait({ timeoutMs: 10_000 });
+        expect(at).toBeGreaterThanOrEqual(0);
+        const [, seq] = readMessage(rx.view, rx.bytes, at, rx.length);
+        seen.push(seq);
+        rx.release();
+        if (seq === total - 1) break;
+      }
+      await producer.exited;
+      expect(producer.exitCode).toBe(0);
+      // The first consumer released up to `last`, or `last + 1` if it died before recording it.
+      const start = seen[0] ?? -1;
+      expect([last + 1, last + 2]).toContain(start);
+      expect(seen.length).toBe(total - start);
+      expect(seen.every((seq, i) => seq === start + i)).toBe(true);
+      expect(rx.peek()).toBe(-1);
+    }, 120_000);
+  }
+
+  test("for await receives every message while the event loop keeps running, and ends on close()", async () => {
+    const name = uniqueName("ch-async");
+    using ch = Channel.create(name, { messageSize: 64, capacity: 16 });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      // The producer waits 200 ms before its first message: a blocked event loop would miss every tick.
+      const producer = peer(["produce-close", name, "5000", "200"]);
+      let next = 0;
+      for await (const message of ch.receiver()) {
+        const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
+        const [, seq] = readMessage(view, message, 0, message.byteLength);
+        expect(seq).toBe(next++);
+      }
+      expect(next).toBe(5000);
+      const done = await producer;
+      expect(done.stderr).toBe("");
+      expect(done.exitCode).toBe(0);
+      expect(ticks).toBeGreaterThan(0);
+    } finally {
+      clearInterval(timer);
+    }
+  }, 60_000);
+});
