@@ -6,6 +6,7 @@
 // Every flag also reads from the environment (SHMKIT_STRESS_<FLAG in upper case, - as _>), flags win.
 import { parseArgs } from "node:util";
 import { formatFailures, runBadInput, summarizeBadInput } from "./bad-input/run.ts";
+import { runChannel, summarizeChannel } from "./channel/run.ts";
 import { randomSeed } from "./rng.ts";
 import { runSecurity, summarizeSecurity } from "./security/run.ts";
 import { runContention, summarizeContention } from "./sync/contention.ts";
@@ -111,6 +112,18 @@ if (wanted("owner-death")) {
 if (wanted("contention")) {
   const r = await runContention(count("procs"), count("increments"));
   report(summarizeContention(r), r.failures);
+}
+
+if (wanted("channels")) {
+  const r = await runChannel({
+    messages: count("messages"),
+    restarts: count("restarts"),
+    seed,
+    capacity: 1024,
+    killAfterMs: [20, 400],
+    timeoutMs: 30 * 60_000,
+  });
+  report(summarizeChannel(r), r.failures);
 }
 
 console.log("");
