@@ -1,12 +1,15 @@
 import { ShmError } from "../errors.ts";
 import { Segment } from "../segment.ts";
+import { WaitWord } from "../sync/wait-word.ts";
 import {
   type ChannelKind,
   type ChannelShape,
   DATA_OFFSET,
   readHeader,
   shapeOf,
+  W_DATA_EPOCH,
   W_READY,
+  W_SPACE_EPOCH,
   writeHeader,
 } from "./layout.ts";
 import { Receiver } from "./receiver.ts";
@@ -83,6 +86,8 @@ export class Channel implements Disposable {
       stride: shape.stride,
       maxMessage: shape.maxMessage,
       mpsc: shape.kind === "mpsc",
+      dataWord: WaitWord.at(segment, W_DATA_EPOCH * 4),
+      spaceWord: WaitWord.at(segment, W_SPACE_EPOCH * 4),
     };
   }
 

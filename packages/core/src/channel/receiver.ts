@@ -10,7 +10,7 @@ import {
   W_TAIL,
 } from "./layout.ts";
 import type { Ring } from "./ring.ts";
-import { type ChannelWaitOptions, checkWait, park, parkAsync, unpark } from "./wait.ts";
+import { type ChannelWaitOptions, checkWait, park, parkAsync, spinUntil, unpark } from "./wait.ts";
 
 /**
  * The consuming end of a channel (one per channel at a time). Read a message in place (`peek` → read `bytes` at
@@ -141,7 +141,8 @@ export class Receiver implements AsyncIterable<Uint8Array> {
   peekWait(options?: ChannelWaitOptions): number {
     const first = this.peek();
     if (first >= 0) return first;
-    const { deadline, spin } = checkWait(options);
+    const deadline = checkWait(options);
+    const spinEnd = spinUntil;
     const words = this.#words;
     const pos = this.#tail;
     const want = (pos + 1) | 0;
@@ -149,24 +150,24 @@ export class Receiver implements AsyncIterable<Uint8Array> {
     // The cheap poll is a plain read; every 32nd is an Atomics.load, which the JIT may neither hoist nor merge,
     // so the loop sees the producer's store even if the plain reads were hoisted. The hit is then confirmed (and
     // ordered, acquire) by peek()'s Atomics.load.
-    for (let i = 0; i < spin; i++) {
-      if (words[slot] === want || ((i & 4095) === 4095 && Atomics.load(words, slot) === want)) {
+    for (let i = 1; ; i++) {
+      if (words[slot] === want || ((i & 31) === 0 && Atomics.load(words, slot) === want)) {
         const at = this.peek();
         if (at >= 0) return at;
       }
-      if ((i & 4095) === 4095) {
-        if (performance.now() >= deadline) return -1;
-        if (this.closed) return this.peek();
+      if ((i & 255) === 0) {
+        if (performance.now() >= spinEnd) break;
+        if ((i & 4095) === 0 && this.closed) return this.peek();
       }
     }
-    for (let step = 0; ; step++) {
+    for (;;) {
       if (this.closed) return this.peek();
       const remaining = deadline - performance.now();
       if (remaining <= 0) return -1;
       Atomics.add(words, W_DATA_SLEEPERS, 1);
       const epoch = Atomics.load(words, W_DATA_EPOCH);
       let at = this.peek();
-      if (at < 0) park(words, W_DATA_EPOCH, epoch, step, remaining);
+      if (at < 0) park(this.#ring.dataWord, epoch, remaining);
       Atomics.sub(words, W_DATA_SLEEPERS, 1);
       if (at < 0) at = this.peek();
       if (at >= 0) return at;
@@ -190,19 +191,27 @@ export class Receiver implements AsyncIterable<Uint8Array> {
   }
 
   /**
-   * Copies of the messages as they come, without blocking the event loop (it polls with a short, growing
-   * delay while the ring is empty). Ends when the sender has called `close()` and every message was read.
+   * Copies of the messages as they come, without blocking the event loop (while the ring is empty it sleeps in
+   * a futex wait on a pool thread). Ends when the sender has called `close()` and every message was read.
    */
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    for (let step = 0; ; ) {
+    const words = this.#words;
+    for (;;) {
       const message = this.tryRecv();
       if (message) {
-        step = 0;
         yield message;
         continue;
       }
       if (this.closed && this.peek() < 0) return;
-      await parkAsync(step++);
+      // The same sleepers/epoch handshake as peekWait, with the futex wait on a pool thread. The bounded wait
+      // only caps how long a lost process could keep us; close() and every commit wake us sooner.
+      Atomics.add(words, W_DATA_SLEEPERS, 1);
+      const epoch = Atomics.load(words, W_DATA_EPOCH);
+      try {
+        if (this.peek() < 0 && !this.closed) await parkAsync(this.#ring.dataWord, epoch, 1000);
+      } finally {
+        Atomics.sub(words, W_DATA_SLEEPERS, 1);
+      }
     }
   }
 
@@ -228,6 +237,6 @@ export class Receiver implements AsyncIterable<Uint8Array> {
 
   #wakeProducers(): void {
     Atomics.add(this.#words, W_SPACE_EPOCH, 1);
-    unpark(this.#words, W_SPACE_EPOCH);
+    unpark(this.#ring.spaceWord);
   }
 }

@@ -11,7 +11,7 @@ import {
   W_TAIL,
 } from "./layout.ts";
 import type { Ring } from "./ring.ts";
-import { type ChannelWaitOptions, checkWait, park, unpark } from "./wait.ts";
+import { type ChannelWaitOptions, checkWait, park, spinUntil, unpark } from "./wait.ts";
 
 /**
  * The producing end of a channel: write a message in place (`reserve` → fill → `commit`) or copy one in
@@ -142,7 +142,7 @@ export class Sender {
     // DATA_SLEEPERS. Both are sequentially consistent, so at least one of us sees the other: no lost wake-up.
     if (Atomics.load(words, W_DATA_SLEEPERS) !== 0) {
       Atomics.add(words, W_DATA_EPOCH, 1);
-      unpark(words, W_DATA_EPOCH);
+      unpark(this.#ring.dataWord);
     }
   }
 
@@ -173,20 +173,21 @@ export class Sender {
   reserveWait(options?: ChannelWaitOptions): number {
     let at = this.reserve();
     if (at >= 0) return at;
-    const { deadline, spin } = checkWait(options);
+    const deadline = checkWait(options);
+    const spinEnd = spinUntil;
     const words = this.#words;
-    for (let i = 0; i < spin; i++) {
+    for (let i = 1; ; i++) {
       at = this.reserve(); // reserve() reads with Atomics.load, which the JIT cannot hoist out of this loop
       if (at >= 0) return at;
-      if ((i & 1023) === 1023 && performance.now() >= deadline) return -1;
+      if ((i & 255) === 0 && performance.now() >= spinEnd) break;
     }
-    for (let step = 0; ; step++) {
+    for (;;) {
       const remaining = deadline - performance.now();
       if (remaining <= 0) return -1;
       Atomics.add(words, W_SPACE_SLEEPERS, 1);
       const epoch = Atomics.load(words, W_SPACE_EPOCH);
       at = this.reserve();
-      if (at < 0) park(words, W_SPACE_EPOCH, epoch, step, remaining);
+      if (at < 0) park(this.#ring.spaceWord, epoch, remaining);
       Atomics.sub(words, W_SPACE_SLEEPERS, 1);
       if (at < 0) at = this.reserve();
       if (at >= 0) return at;
@@ -207,7 +208,7 @@ export class Sender {
   close(): void {
     Atomics.store(this.#words, W_CLOSED, 1);
     Atomics.add(this.#words, W_DATA_EPOCH, 1);
-    unpark(this.#words, W_DATA_EPOCH);
+    unpark(this.#ring.dataWord);
   }
 
   #checkLength(message: Uint8Array): void {

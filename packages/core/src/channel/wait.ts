@@ -1,55 +1,56 @@
 import { ShmArgumentError } from "../errors.ts";
+import type { WaitWord } from "../sync/wait-word.ts";
 
 /**
- * How a blocked sender or receiver waits once spinning has not paid off.
- *
- * For now it sleeps in short, growing steps (50 µs to 1 ms) and re-checks: correct and CPU-friendly, but a
- * wake-up costs up to the current step. The futex path (FUTEX_WAIT on the epoch word, woken by the other side)
- * belongs to the sync module's WaitWord; this file is the one place to switch over to it, so that shmkit keeps a
- * single futex binding.
+ * How a blocked sender or receiver sleeps once spinning has not paid off: FUTEX_WAIT on an epoch word, through
+ * the sync module's WaitWord (shmkit's one futex binding). The other side bumps the epoch and wakes it only when
+ * the matching sleepers counter says someone may be asleep, so a busy channel makes no system calls.
  */
-export function park(
-  _words: Int32Array,
-  _index: number,
-  _expected: number,
-  step: number,
-  remainingMs: number,
-): void {
-  Bun.sleepSync(Math.max(0.001, Math.min(remainingMs, stepMs(step))));
+export function park(word: WaitWord, expected: number, remainingMs: number): void {
+  word.wait(expected, { timeoutMs: remainingMs, spinNs: 0 });
 }
 
-/** Wakes whoever parks on `index` (a no-op while parking is sleep-based; the epoch bump is what they see). */
-export function unpark(_words: Int32Array, _index: number): void {}
-
-/** The event-loop-friendly wait of `for await`: resolves after a short, growing delay. */
-export function parkAsync(step: number): Promise<void> {
-  return step === 0 ? new Promise((resolve) => setImmediate(resolve)) : Bun.sleep(stepMs(step));
+/** Wakes every process parked on `word` (call after changing what they wait for and bumping the epoch). */
+export function unpark(word: WaitWord): void {
+  word.notify();
 }
 
-function stepMs(step: number): number {
-  return Math.min(1, 0.05 * 2 ** Math.min(step, 5));
+/** The event-loop-friendly park of `for await`: the futex wait runs on a pool thread. */
+export async function parkAsync(word: WaitWord, expected: number, timeoutMs: number): Promise<void> {
+  await word.waitAsync(expected, { timeoutMs });
 }
 
 export interface ChannelWaitOptions {
   /** Give up after this many milliseconds (default: wait forever). `0` tries once. */
   timeoutMs?: number;
   /**
-   * Polls before sleeping. Each poll is a few nanoseconds; the default (4000) spins for about 10–40 µs, about the
-   * cost of a cross-core futex wake-up. `Infinity` never sleeps (lowest latency, one core busy); `0` sleeps at once.
+   * How long to poll before sleeping in the kernel, in nanoseconds (default 20 000). A futex wake-up from another
+   * core costs about 34 µs here, so spinning for less than that can only win. `Infinity` never sleeps (lowest
+   * latency, one core kept busy); `0` sleeps at once (no CPU used while waiting, but every message pays a wake-up).
    */
-  spin?: number;
+  spinNs?: number;
 }
 
-export const DEFAULT_SPIN = 4000;
+export const DEFAULT_SPIN_NS = 20_000;
 
-export function checkWait(options: ChannelWaitOptions | undefined): { deadline: number; spin: number } {
+/** The end of spinning, as a `performance.now()` time, from the last `checkWait` (module state: no allocation). */
+export let spinUntil = 0;
+
+/**
+ * Validates the options and returns the deadline as a `performance.now()` time; sets `spinUntil`. Hot paths call
+ * it only once a message or slot is not there at once, and it allocates nothing, so waiting makes no garbage.
+ */
+export function checkWait(options: ChannelWaitOptions | undefined): number {
   const timeoutMs = options?.timeoutMs ?? Number.POSITIVE_INFINITY;
-  const spin = options?.spin ?? DEFAULT_SPIN;
+  const spinNs = options?.spinNs ?? DEFAULT_SPIN_NS;
   if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs < 0) {
     throw new ShmArgumentError("timeoutMs", "must be a number of milliseconds ≥ 0, or Infinity", timeoutMs);
   }
-  if (typeof spin !== "number" || Number.isNaN(spin) || spin < 0) {
-    throw new ShmArgumentError("spin", "must be a number of polls ≥ 0, or Infinity", spin);
+  if (typeof spinNs !== "number" || Number.isNaN(spinNs) || spinNs < 0) {
+    throw new ShmArgumentError("spinNs", "must be a number of nanoseconds ≥ 0, or Infinity", spinNs);
   }
-  return { deadline: performance.now() + timeoutMs, spin };
+  const now = performance.now();
+  const deadline = now + timeoutMs;
+  spinUntil = Math.min(deadline, now + spinNs / 1e6);
+  return deadline;
 }

@@ -74,9 +74,9 @@ describe("Channel", () => {
   test("recv on an empty channel returns undefined after its time-out, also when spinning only", () => {
     using ch = Channel.create(uniqueName("ch-timeout"), { messageSize: 8, capacity: 2 });
     const rx = ch.receiver();
-    for (const spin of [0, 100, Number.POSITIVE_INFINITY]) {
+    for (const spinNs of [0, 100_000, Number.POSITIVE_INFINITY]) {
       const start = performance.now();
-      expect(rx.recv({ timeoutMs: 30, spin })).toBeUndefined();
+      expect(rx.recv({ timeoutMs: 30, spinNs })).toBeUndefined();
       const elapsed = performance.now() - start;
       expect(elapsed).toBeGreaterThanOrEqual(29);
       expect(elapsed).toBeLessThan(10_000); // it did give up
@@ -103,7 +103,7 @@ describe("Channel", () => {
     expect(rx.closed).toBe(true);
     expect(rx.recv({ timeoutMs: 10_000 })).toEqual(bytes(5));
     const start = performance.now();
-    expect(rx.recv({ timeoutMs: 10_000, spin: 0 })).toBeUndefined();
+    expect(rx.recv({ timeoutMs: 10_000, spinNs: 0 })).toBeUndefined();
     expect(performance.now() - start).toBeLessThan(5_000);
   });
 
