@@ -5,5 +5,14 @@
  * objects against the host target) and `@shmkit/layout-gen` (which lays out structs for any target).
  * Every number cites the header or ABI document it comes from in `table.ts`.
  */
-export type { LibcTypeName, Target, TargetName, TypeInfo } from "./table.ts";
+export type {
+  BitfieldRules,
+  CScalarName,
+  LibcTypeName,
+  ScalarInfo,
+  ScalarStorage,
+  Target,
+  TargetName,
+  TypeInfo,
+} from "./table.ts";
 export { findTarget, getTargetOrThrow, hostTarget, TARGET_NAMES, TARGETS } from "./table.ts";
