@@ -1,9 +1,14 @@
 import { describe, expect, test } from "bun:test";
-import { formatFailures, runBadInput, summarizeBadInput } from "../src/bad-input/run.ts";
+import {
+  formatFailures,
+  runBadInput,
+  summarizeBadInput,
+  summarizeTypedHeaders,
+} from "../src/bad-input/run.ts";
 import { seedFromEnv } from "../src/seed.ts";
 
 describe("bad-input fuzzing of segments", () => {
-  test("2000 random calls end in success or a typed error, never a signal, a hang or another error", async () => {
+  test("2000 random calls (segments, fds, corrupt typed headers) end in success or the right typed error, never a signal or a hang", async () => {
     const report = await runBadInput({
       seed: seedFromEnv(),
       cases: 2000,
@@ -12,6 +17,7 @@ describe("bad-input fuzzing of segments", () => {
       timeoutMs: 30_000,
     });
     console.log(summarizeBadInput(report));
+    console.log(summarizeTypedHeaders(report));
     for (const line of formatFailures(report)) console.log(line);
     expect(report.failures).toEqual([]);
     expect(report.ok + report.typed).toBe(2000);
@@ -30,6 +36,7 @@ describe("bad-input fuzzing of segments", () => {
       expect(report.codes[code] ?? 0).toBeGreaterThan(0);
     }
     expect(report.ok).toBeGreaterThan(200);
+    expect(report.ops.typed?.ok ?? 0).toBeGreaterThan(10);
   }, 120_000);
 
   test("a case that kills its child with SIGSEGV is caught and attributed to that one case", async () => {

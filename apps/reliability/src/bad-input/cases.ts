@@ -25,12 +25,37 @@ export type FdKind =
   | { kind: "file"; size: number; flags: "r" | "r+" | "a" | "w" }
   | { kind: "prepared"; flags: "r" | "r+" };
 
+/** A typed segment (or a foreign one) the parent makes, then corrupts, for `TypedSegment.open`. */
+export interface PreparedTyped {
+  readonly base: string;
+  /** "typed": made by TypedSegment.create; the others are foreign segments of `size` bytes. */
+  readonly kind: "typed" | "zero" | "random" | "foreign-magic";
+  readonly size: number;
+  readonly fingerprint: string;
+  /** Header fields overwritten after create (byte offsets in HEADER). */
+  readonly fields: { offset: number; width: 1 | 2 | 4; value: number }[];
+  /** Random bytes overwritten: [offset, byte]. */
+  readonly bytes: [number, number][];
+  readonly truncateTo: number | undefined;
+  /** Seed of the bytes of a "random" segment. */
+  readonly fill: number;
+}
+
 export type FuzzCase =
   | { index: number; op: "create"; name: unknown; options: unknown; prepared: Prepared | undefined }
   | { index: number; op: "open"; name: unknown; options: unknown; prepared: Prepared | undefined }
   | { index: number; op: "exists" | "unlink"; name: unknown; options: unknown; prepared: undefined }
   | { index: number; op: "fromFd"; fd: FdKind; options: unknown; prepared: Prepared | undefined }
-  | { index: number; op: "anonymous"; options: unknown; prepared: undefined };
+  | { index: number; op: "anonymous"; options: unknown; prepared: undefined }
+  | {
+      index: number;
+      op: "typed";
+      name: string;
+      expectFingerprint: string;
+      timeoutMs: number;
+      typed: PreparedTyped;
+      prepared: undefined;
+    };
 
 const PAGE = 4096;
 
@@ -53,6 +78,8 @@ export function generateCase(seed: number, index: number, prefix: string): FuzzC
     "fromFd",
     "fromFd",
     "anonymous",
+    "typed",
+    "typed",
   ] as const);
   switch (op) {
     case "create": {
@@ -84,7 +111,55 @@ export function generateCase(seed: number, index: number, prefix: string): FuzzC
     }
     case "anonymous":
       return { index, op, options: anonymousOptions(rng), prepared: undefined };
+    case "typed": {
+      const typed = typedSegment(rng, base);
+      const expectFingerprint = rng.chance(0.8) ? typed.fingerprint : rng.pick(["fp-other", "", "fp-1-"]);
+      const timeoutMs = rng.pick([0, 5, 20]);
+      return { index, op, name: `/${base}`, expectFingerprint, timeoutMs, typed, prepared: undefined };
+    }
   }
+}
+
+function typedSegment(rng: Rng, base: string): PreparedTyped {
+  const kind = rng.pick([
+    "typed",
+    "typed",
+    "typed",
+    "typed",
+    "typed",
+    "typed",
+    "zero",
+    "random",
+    "foreign-magic",
+  ] as const);
+  const fields: PreparedTyped["fields"] = [];
+  const bytes: PreparedTyped["bytes"] = [];
+  if (kind === "typed") {
+    const changes = rng.pick([0, 1, 1, 1, 2]);
+    for (let i = 0; i < changes; i++) {
+      fields.push(
+        rng.pick<() => PreparedTyped["fields"][number]>([
+          () => ({ offset: 0, width: 4, value: rng.pick([0, 0x53484d4b, 0x464c457f, rng.u32()]) }), // magic
+          () => ({ offset: 4, width: 2, value: rng.pick([0, 2, 0xffff]) }), // version
+          () => ({ offset: 6, width: 2, value: rng.pick([0, 8, 143, 152, 160, 1024, 0xffff]) }), // data_offset
+          () => ({ offset: 8, width: 4, value: rng.pick([0, 1, 3, 0xffffffff, rng.u32()]) }), // ready
+          () => ({ offset: 12, width: 4, value: rng.pick([0, 23, 25, 0xffffffff]) }), // data_size
+          () => ({ offset: 16 + rng.int(0, 5), width: 1, value: rng.pick([0x41, 0xff, 0x80]) }), // fingerprint
+          () => ({ offset: 16 + 63, width: 1, value: 0x41 }), // fingerprint with no NUL at its end
+          () => ({ offset: 80 + rng.int(0, 63), width: 1, value: rng.int(0, 255) }), // struct name
+        ])(),
+      );
+    }
+    if (rng.chance(0.2)) {
+      const inHeader = rng.chance(0.5);
+      for (let i = rng.int(1, 8); i > 0; i--)
+        bytes.push([inHeader ? rng.int(0, 143) : rng.int(144, 167), rng.int(0, 255)]);
+    }
+  }
+  const truncateTo = rng.chance(0.2) ? rng.pick([0, 1, 100, 143, 144, 150, 167, 168, 4096]) : undefined;
+  const size = kind === "typed" ? 168 : rng.pick([1, 143, 144, 168, 4096]);
+  const fingerprint = rng.pick(["fp-1", "fp-1-a9f3", "x".repeat(63)]);
+  return { base, kind, size, fingerprint, fields, bytes, truncateTo, fill: rng.u32() };
 }
 
 function prepare(rng: Rng, base: string): Prepared {

@@ -3,8 +3,10 @@
 // A case that kills this process (SIGSEGV, SIGBUS) or hangs it is found by the parent, which bisects the batch.
 import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { Segment, ShmArgumentError, ShmError } from "@shmkit/core";
+import { Segment, ShmArgumentError, ShmError, TypedSegment } from "@shmkit/core";
 import { type FdKind, type FuzzCase, generateCase } from "./cases.ts";
+import { probeClass } from "./probe.ts";
+import { expectedOpen } from "./typed-header.ts";
 
 export interface Outcome {
   i: number;
@@ -13,6 +15,8 @@ export interface Outcome {
   detail?: string;
   /** For typed errors: the ShmError code, or `arg:<argument>` for a ShmArgumentError. */
   code?: string;
+  /** The operation the case called. */
+  op?: string;
 }
 
 const PAGE = 4096;
@@ -155,6 +159,24 @@ function runAnonymous(c: Extract<FuzzCase, { op: "anonymous" }>): void {
   closeAndCheck(seg);
 }
 
+/** Opens a corrupted or foreign typed segment; the outcome must be the one the header model predicts. */
+function runTyped(c: Extract<FuzzCase, { op: "typed" }>): void {
+  const expected = expectedOpen(c.typed, c.expectFingerprint);
+  let shm: TypedSegment<ReturnType<typeof probeClass> extends new (...a: never[]) => infer T ? T : never>;
+  try {
+    shm = TypedSegment.open(probeClass(c.expectFingerprint), c.name, { timeoutMs: c.timeoutMs });
+  } catch (error) {
+    if (error instanceof ShmError) {
+      check(error.code === expected, `expected ${expected}, got ${error.code}: ${error.message}`);
+    }
+    throw error;
+  }
+  check(expected === "ok", `expected ${expected}, but open() succeeded`);
+  check(typeof shm.data.price === "number" && shm.data.qty >= 0 && shm.data.tag >= 0, "data unreadable");
+  touch(shm.segment);
+  closeAndCheck(shm.segment);
+}
+
 function runCase(c: FuzzCase, dir: string): void {
   switch (c.op) {
     case "create":
@@ -176,6 +198,9 @@ function runCase(c: FuzzCase, dir: string): void {
       return;
     case "anonymous":
       runAnonymous(c);
+      return;
+    case "typed":
+      runTyped(c);
       return;
   }
 }
@@ -216,7 +241,7 @@ if (import.meta.main) {
       if (i === crashAt) process.kill(process.pid, "SIGSEGV");
       if (i === hangAt) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
       const c = generateCase(seed, i, prefix);
-      outcomes.push(outcomeOf(i, () => runCase(c, dir)));
+      outcomes.push({ ...outcomeOf(i, () => runCase(c, dir)), op: c.op });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,11 @@
 import { ftruncateSync } from "node:fs";
-import { Segment } from "@shmkit/core";
+import { Segment, TypedSegment } from "@shmkit/core";
 import { removeWithPrefix, runPrefix } from "../names.ts";
 import { bunCmd, runChild } from "../spawn.ts";
-import { describeCase, generateCase } from "./cases.ts";
+import { describeCase, generateCase, type PreparedTyped } from "./cases.ts";
 import type { Outcome } from "./child.ts";
+import { probeClass } from "./probe.ts";
+import { corrupt } from "./typed-header.ts";
 
 export interface BadInputOptions {
   seed: number;
@@ -20,6 +22,8 @@ export interface BadInputOptions {
 
 export interface Failure {
   index: number;
+  /** The operation of the case (`open`, `typed`, …). */
+  op: string;
   kind: "crash" | "hang" | "untyped" | "violation";
   /** What happened: the signal, the error, the broken invariant. */
   detail: string;
@@ -39,6 +43,8 @@ export interface BadInputReport {
   children: number;
   /** How often each typed error occurred (ShmError code, or `arg:<argument>`): what the run covered. */
   codes: Record<string, number>;
+  /** Outcomes per operation: `{ open: { ok: 120, typed: 410 }, … }`. */
+  ops: Record<string, Record<string, number>>;
   failures: Failure[];
   ms: number;
 }
@@ -64,6 +70,7 @@ export async function runBadInput(options: BadInputOptions): Promise<BadInputRep
     hangs: 0,
     children: 0,
     codes: {},
+    ops: {},
     failures: [],
     ms: 0,
   };
@@ -76,7 +83,9 @@ export async function runBadInput(options: BadInputOptions): Promise<BadInputRep
   // Another process (this one) makes and truncates the segments the cases open.
   const prepare = (start: number, count: number) => {
     for (let i = start; i < start + count; i++) {
-      const p = generateCase(options.seed, i, prefix).prepared;
+      const c = generateCase(options.seed, i, prefix);
+      if (c.op === "typed") prepareTyped(c.typed);
+      const p = c.prepared;
       if (!p) continue;
       using seg = Segment.create(`/${p.base}`, { size: p.size, mode: p.mode, reserve: false });
       if (p.truncateTo !== undefined) ftruncateSync(seg.fd, p.truncateTo);
@@ -113,10 +122,19 @@ export async function runBadInput(options: BadInputOptions): Promise<BadInputRep
       ? `no exit after ${options.timeoutMs + 200} ms`
       : `exit ${child.exitCode}, signal ${child.signalCode}`;
     const stderr = child.stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 400);
-    report.failures.push({ index: start, kind, detail: `${how}; stderr: ${stderr}`, input: describe(start) });
+    const op = generateCase(options.seed, start, prefix).op;
+    report.failures.push({
+      index: start,
+      op,
+      kind,
+      detail: `${how}; stderr: ${stderr}`,
+      input: describe(start),
+    });
   };
 
   const record = (o: Outcome) => {
+    const op = (report.ops[o.op ?? "?"] ??= {});
+    op[o.r] = (op[o.r] ?? 0) + 1;
     if (o.r === "ok") report.ok++;
     else if (o.r === "typed") {
       report.typed++;
@@ -125,7 +143,13 @@ export async function runBadInput(options: BadInputOptions): Promise<BadInputRep
     } else {
       if (o.r === "untyped") report.untyped++;
       else report.violations++;
-      report.failures.push({ index: o.i, kind: o.r, detail: o.detail ?? "", input: describe(o.i) });
+      report.failures.push({
+        index: o.i,
+        op: o.op ?? "?",
+        kind: o.r,
+        detail: o.detail ?? "",
+        input: describe(o.i),
+      });
     }
   };
 
@@ -142,6 +166,16 @@ export async function runBadInput(options: BadInputOptions): Promise<BadInputRep
   report.failures.sort((a, b) => a.index - b.index);
   report.ms = performance.now() - started;
   return report;
+}
+
+/** Makes the typed (or foreign) segment of a typed-header case, corrupts it, then truncates it. */
+function prepareTyped(t: PreparedTyped): void {
+  const name = `/${t.base}`;
+  if (t.kind === "typed") TypedSegment.create(probeClass(t.fingerprint), name).close();
+  else Segment.create(name, { size: t.size }).close();
+  using seg = Segment.open(name);
+  corrupt(seg.bytes, t);
+  if (t.truncateTo !== undefined) ftruncateSync(seg.fd, t.truncateTo);
 }
 
 function parseOutcomes(stdout: string, start: number, count: number): Outcome[] | undefined {
@@ -161,6 +195,24 @@ export function summarizeBadInput(r: BadInputReport): string {
     `bad-input: ${r.cases} cases, ${r.crashes} crashes, ${r.hangs} hangs, ${r.untyped} untyped errors, ` +
     `${r.violations} broken invariants (${r.ok} ok, ${r.typed} typed errors; ${r.children} children, ` +
     `${(r.ms / 1000).toFixed(1)} s, seed ${r.seed})${failed ? " FAILED" : ""}`
+  );
+}
+
+/**
+ * `typed-headers: …`: the typed-segment cases of the same run (corrupt, foreign or truncated headers, wrong
+ * fingerprints), each checked against the header model's prediction.
+ */
+export function summarizeTypedHeaders(r: BadInputReport): string {
+  const t = r.ops.typed ?? {};
+  const total = Object.values(t).reduce((a, b) => a + b, 0);
+  const failures = r.failures.filter((f) => f.op === "typed");
+  const count = (kind: Failure["kind"]) => failures.filter((f) => f.kind === kind).length;
+  return (
+    `typed-headers: ${total} corrupt, foreign, truncated or mismatched typed segments opened, ${count("crash")} ` +
+    `crashes, ${count("hang")} hangs, ${count("violation") + count("untyped")} outcomes other than the header ` +
+    `model predicts (${t.ok ?? 0} opened, ${t.typed ?? 0} refused: EMAGIC ${r.codes.EMAGIC ?? 0}, EVERSION ` +
+    `${r.codes.EVERSION ?? 0}, EFINGERPRINT ${r.codes.EFINGERPRINT ?? 0}, ENOTREADY ${r.codes.ENOTREADY ?? 0}; ` +
+    `seed ${r.seed})${failures.length ? " FAILED" : ""}`
   );
 }
 
