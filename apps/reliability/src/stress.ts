@@ -100,6 +100,7 @@ if (wanted("owner-death")) {
     seed,
     lockTimeoutMs: 30_000,
     maxKillDelayMs: 20,
+    withC: true,
   });
   report(summarizeOwnerDeath(r), r.hangs > 0 ? [...r.failures, `${r.hangs} hangs`] : r.failures);
 }

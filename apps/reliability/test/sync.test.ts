@@ -4,12 +4,13 @@ import { runContention, summarizeContention } from "../src/sync/contention.ts";
 import { runOwnerDeath, summarizeOwnerDeath } from "../src/sync/owner-death.ts";
 
 describe("owner death", () => {
-  test("a lock holder SIGKILLed at random points 40 times: the next locker recovers every time, never hangs", async () => {
+  test("a lock holder (TypeScript or C) SIGKILLed at random points 40 times: the next locker recovers every time, never hangs", async () => {
     const report = await runOwnerDeath({
       iterations: 40,
       seed: seedFromEnv(),
       lockTimeoutMs: 15_000,
       maxKillDelayMs: 20,
+      withC: true,
     });
     console.log(summarizeOwnerDeath(report));
     expect(report.failures).toEqual([]);
@@ -17,6 +18,7 @@ describe("owner death", () => {
     expect(report.recovered).toBe(40);
     // The kills must really land inside the critical section, or "recovered" would test nothing.
     expect(report.ownerDied).toBeGreaterThan(20);
+    if (Bun.which("cc") !== null) expect(report.cHolders).toBeGreaterThan(5);
   }, 120_000);
 });
 

@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { Mutex, Segment, ShmError } from "@shmkit/core";
 import { runPrefix } from "../names.ts";
 import { Rng } from "../rng.ts";
@@ -12,6 +14,8 @@ export interface OwnerDeathOptions {
   lockTimeoutMs: number;
   /** The holder is killed 0 to this many ms after it first holds the lock. */
   maxKillDelayMs: number;
+  /** Also use a lock holder written in C (compiled with `cc` here), picked at random per iteration. */
+  withC: boolean;
 }
 
 export interface OwnerDeathReport {
@@ -21,6 +25,8 @@ export interface OwnerDeathReport {
   /** Of those, how many lock() calls said "owner-died" (the kill landed while the holder held the lock). */
   ownerDied: number;
   hangs: number;
+  /** Iterations whose killed holder was the C program (0 when there is no `cc`). */
+  cHolders: number;
   failures: string[];
   seed: number;
   ms: number;
@@ -44,10 +50,13 @@ export async function runOwnerDeath(options: OwnerDeathOptions): Promise<OwnerDe
     recovered: 0,
     ownerDied: 0,
     hangs: 0,
+    cHolders: 0,
     failures: [],
     seed: options.seed,
     ms: 0,
   };
+  const dir = mkdtempSync(`${tmpdir()}/shmkit-rel-`);
+  const cHolder = options.withC ? compileHolder(dir) : undefined;
   using seg = Segment.create(name, { size: SEGMENT_SIZE });
   try {
     const words = new Int32Array(seg.buffer, WORDS_OFFSET, 64);
@@ -55,7 +64,10 @@ export async function runOwnerDeath(options: OwnerDeathOptions): Promise<OwnerDe
     for (let i = 0; i < options.iterations; i++) {
       const fail = (what: string) => report.failures.push(`iteration ${i} (seed ${options.seed}): ${what}`);
       const aliveBefore = Atomics.load(words, W.alive);
-      const holder = Bun.spawn([process.execPath, CHILD, "hold", name], { stdout: "ignore", stderr: "pipe" });
+      const inC = cHolder !== undefined && rng.chance(0.5);
+      if (inC) report.cHolders++;
+      const cmd = inC ? [cHolder, name] : [process.execPath, CHILD, "hold", name];
+      const holder = Bun.spawn(cmd, { stdout: "ignore", stderr: "pipe" });
       const deadline = performance.now() + 30_000;
       while (Atomics.load(words, W.alive) === aliveBefore && holder.exitCode === null) {
         if (performance.now() > deadline) break;
@@ -95,9 +107,21 @@ export async function runOwnerDeath(options: OwnerDeathOptions): Promise<OwnerDe
     }
   } finally {
     seg.unlink();
+    rmSync(dir, { recursive: true, force: true });
   }
   report.ms = performance.now() - started;
   return report;
+}
+
+/** Compiles holder.c; undefined when there is no C compiler. */
+function compileHolder(dir: string): string | undefined {
+  if (Bun.which("cc") === null) return undefined;
+  const out = `${dir}/holder`;
+  const cc = Bun.spawnSync(["cc", "-O2", "-pthread", "-o", out, `${import.meta.dir}/holder.c`], {
+    stderr: "pipe",
+  });
+  if (cc.exitCode !== 0) throw new Error(`cc holder.c failed: ${cc.stderr.toString()}`);
+  return out;
 }
 
 /** `owner-death: 500/500 recovered, 0 hangs` */
@@ -105,6 +129,6 @@ export function summarizeOwnerDeath(r: OwnerDeathReport): string {
   const bad = r.recovered !== r.iterations || r.hangs > 0 || r.failures.length > 0;
   return (
     `owner-death: ${r.recovered}/${r.iterations} recovered, ${r.hangs} hangs (${r.ownerDied} kills landed while ` +
-    `holding: owner-died; ${(r.ms / 1000).toFixed(1)} s, seed ${r.seed})${bad ? " FAILED" : ""}`
+    `holding: owner-died; ${r.cHolders} of the holders in C; ${(r.ms / 1000).toFixed(1)} s, seed ${r.seed})${bad ? " FAILED" : ""}`
   );
 }
