@@ -83,3 +83,19 @@ export async function readUntil(
 
 /** This user's name as `id -un` says it (an independent source for the OWNER column). */
 export const ME = Bun.spawnSync(["id", "-un"]).stdout.toString().trim();
+
+/** Runs any command to completion with a time-out (so a stuck child fails the test instead of hanging it). */
+export async function run(cmd: readonly string[], timeoutMs = 30_000) {
+  const child = Bun.spawn([...cmd], {
+    stdout: "pipe",
+    stderr: "pipe",
+    stdin: "ignore",
+    timeout: timeoutMs,
+    killSignal: "SIGKILL",
+  });
+  const [stdout, stderr] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+  ]);
+  return { exitCode: await child.exited, stdout, stderr };
+}

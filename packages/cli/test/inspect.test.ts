@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Segment } from "@shmkit/core";
-import { BIN, ME, readUntil, shmkit, uniqueName } from "./helpers.ts";
+import { BIN, FIXTURES, ME, readUntil, run, shmkit, uniqueName } from "./helpers.ts";
 
 describe("shmkit inspect (no schema)", () => {
   test("prints a hex dump with an ASCII column and collapses repeated lines", async () => {
@@ -43,6 +43,27 @@ describe("shmkit inspect (no schema)", () => {
     const text = await shmkit(["inspect", name, "--offset", "64", "--length", "4"]);
     expect(text.stdout).toContain("showing 4 bytes from offset 64");
     expect(text.stdout).toContain("00000040  de ad be ef");
+  });
+
+  test("of a typed segment shows its header and dumps the struct after it", async () => {
+    const name = uniqueName("typed");
+    const made = await run([process.execPath, `${FIXTURES}/typed-counter.ts`, name]);
+    expect(made.exitCode).toBe(0);
+    const { code, stdout } = await shmkit(["inspect", name]);
+    expect(code).toBe(0);
+    expect(stdout.split("\n").slice(1)).toEqual([
+      "typed segment: struct Counter  fingerprint c0ffee0123456789abcdef0123456789  format 1  ready",
+      "  the struct is 16 bytes at offset 144; give --schema FILE to decode it field by field",
+      "00000090  04 03 02 01 00 00 00 00  00 00 00 00 00 00 00 00  |................|",
+      "000000a0",
+      "",
+    ]);
+    const json = JSON.parse((await shmkit(["inspect", name, "--json"])).stdout);
+    expect(json).toMatchObject({ offset: 144, length: 16, hex: "04030201000000000000000000000000" });
+    expect(json.typed).toMatchObject({ struct: "Counter", ready: "ready", dataSize: 16 });
+    // An explicit range still shows the raw header.
+    const raw = JSON.parse((await shmkit(["inspect", name, "--json", "--length", "4"])).stdout);
+    expect(raw.hex).toBe("53484d4b");
   });
 
   test("a missing segment fails with the errno, exit 1", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Segment } from "@shmkit/core";
-import { ME, shmkit, uniqueName } from "./helpers.ts";
+import { FIXTURES, ME, run, shmkit, uniqueName } from "./helpers.ts";
 
 describe("shmkit ls", () => {
   test("lists a live segment with its size, mode and owner", async () => {
@@ -12,7 +12,29 @@ describe("shmkit ls", () => {
     const line = stdout.split("\n").find((l) => l.startsWith(`${name} `));
     expect(line).toBeDefined();
     expect(line?.split(/\s+/).slice(0, 4)).toEqual([name, "4096", "0640", ME]);
-    expect(stdout.split("\n")[0]).toMatch(/^NAME\s+SIZE\s+MODE\s+OWNER\s+MODIFIED$/);
+    expect(stdout.split("\n")[0]).toMatch(
+      /^NAME\s+SIZE\s+MODE\s+OWNER\s+MODIFIED\s+STRUCT\s+FINGERPRINT\s+STATE$/,
+    );
+    expect(line?.split(/\s+/).slice(-3)).toEqual(["-", "-", "-"]);
+  });
+
+  test("shows struct name, fingerprint and ready state of a typed segment made by another process", async () => {
+    const name = uniqueName("lstyped");
+    const made = await run([process.execPath, `${FIXTURES}/typed-counter.ts`, name]);
+    expect(made.stderr).toBe("");
+    expect(made.exitCode).toBe(0);
+    const { stdout } = await shmkit(["ls"]);
+    const line = stdout.split("\n").find((l) => l.startsWith(`${name} `));
+    expect(line?.split(/\s+/).slice(-3)).toEqual(["Counter", "c0ffee0123456789", "ready"]);
+    const json = JSON.parse((await shmkit(["ls", "--json"])).stdout) as { name: string; typed: unknown }[];
+    expect(json.find((e) => e.name === name)?.typed).toEqual({
+      struct: "Counter",
+      fingerprint: "c0ffee0123456789abcdef0123456789",
+      version: 1,
+      ready: "ready",
+      dataOffset: 144,
+      dataSize: 16,
+    });
   });
 
   test("--json gives name, size, mode, uid and an ISO time, and forgets unlinked segments", async () => {
@@ -21,7 +43,7 @@ describe("shmkit ls", () => {
     seg.close();
     const before = JSON.parse((await shmkit(["ls", "--json"])).stdout) as Record<string, unknown>[];
     const entry = before.find((e) => e.name === name);
-    expect(entry).toMatchObject({ name, size: 100, mode: "0600", uid: process.getuid?.() });
+    expect(entry).toMatchObject({ name, size: 100, mode: "0600", uid: process.getuid?.(), typed: null });
     expect(new Date(String(entry?.mtime)).getTime()).toBeGreaterThan(Date.now() - 3_600_000);
     Segment.unlink(name);
     const after = JSON.parse((await shmkit(["ls", "--json"])).stdout) as Record<string, unknown>[];

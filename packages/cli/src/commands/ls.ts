@@ -1,7 +1,8 @@
-import { Segment, type SegmentInfo } from "@shmkit/core";
+import { Segment, type SegmentInfo, ShmError } from "@shmkit/core";
 import type { Command } from "commander";
 import { action, EXIT } from "../action.ts";
 import { formatMode, painter, printJson, println, table } from "../output.ts";
+import { readTypedHeader, type TypedHeaderInfo } from "../typed-header.ts";
 import { userName } from "../users.ts";
 
 interface LsOptions {
@@ -17,13 +18,17 @@ export interface LsEntry {
   gid: number;
   owner: string;
   mtime: string;
+  /** The header of a typed segment; null for a plain one, or one this user cannot read. */
+  typed: TypedHeaderInfo | null;
 }
 
-/** `shmkit ls [--json]`: the named segments in /dev/shm. */
+/** `shmkit ls [--json]`: the named segments in /dev/shm, with the header of typed ones. */
 export function registerLs(program: Command): void {
   program
     .command("ls")
-    .description("list the shared memory segments in /dev/shm with size, mode and owner")
+    .description(
+      "list the shared memory segments in /dev/shm: size, mode, owner, and struct, fingerprint and state of typed ones",
+    )
     .option("--json", "print a JSON array instead of a table")
     .addHelpText("after", "\nExample:\n  $ shmkit ls\n  $ shmkit ls --json | jq '.[].name'")
     .action(action("ls", (options: LsOptions) => ls(options)));
@@ -46,8 +51,11 @@ function ls(options: LsOptions): number {
     e.mode,
     e.owner,
     e.mtime.replace("T", " ").replace(/\.\d+Z$/, "Z"),
+    e.typed?.struct ?? "-",
+    e.typed ? e.typed.fingerprint.slice(0, 16) : "-",
+    e.typed ? paint(e.typed.ready === "ready" ? "green" : "yellow", e.typed.ready) : "-",
   ]);
-  println(table(["NAME", "SIZE", "MODE", "OWNER", "MODIFIED"], rows, [1]));
+  println(table(["NAME", "SIZE", "MODE", "OWNER", "MODIFIED", "STRUCT", "FINGERPRINT", "STATE"], rows, [1]));
   return EXIT.ok;
 }
 
@@ -60,5 +68,18 @@ function toEntry(info: SegmentInfo): LsEntry {
     gid: info.gid,
     owner: userName(info.uid),
     mtime: info.mtime.toISOString(),
+    typed: typedHeader(info),
   };
+}
+
+function typedHeader(info: SegmentInfo): TypedHeaderInfo | null {
+  if (info.size === 0) return null;
+  try {
+    using seg = Segment.open(info.name, { readonly: true });
+    return readTypedHeader(seg) ?? null;
+  } catch (error) {
+    // Another user's segment (EACCES), or one unlinked since the listing: list it without a header.
+    if (error instanceof ShmError) return null;
+    throw error;
+  }
 }
