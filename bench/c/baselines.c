@@ -5,6 +5,7 @@
 // modes: spin | hybrid | futex | condvar   64-byte round trips between a parent and a forked child
 //        ring                              one-way 64-byte messages through an SPSC ring (per_batch messages a batch)
 //        memcpy                            copy <bytes> from private memory into a MAP_SHARED segment
+//        mutex                             uncontended lock + unlock of a process-shared robust mutex
 // cpu -1 means unpinned. Prints one JSON line: {"samples":[ns per operation, one per batch]}.
 #define _GNU_SOURCE
 #include <errno.h>
@@ -226,6 +227,29 @@ static void copy(int cpu, int batches, int per_batch, size_t bytes) {
   printf("]}\n");
 }
 
+// Uncontended lock + unlock of a process-shared, robust, error-checking mutex (shmkit's Mutex defaults).
+static void mutex_bench(int cpu, int batches, int per_batch) {
+  pin(cpu);
+  pthread_mutex_t *m = mmap(NULL, sizeof *m, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) exit(1);
+  pthread_mutexattr_t ma;
+  pthread_mutexattr_init(&ma);
+  pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+  pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
+  pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ERRORCHECK);
+  pthread_mutex_init(m, &ma);
+  printf("{\"samples\":[");
+  for (int b = 0; b < batches; b++) {
+    double start = now_ns();
+    for (int k = 0; k < per_batch; k++) {
+      if (pthread_mutex_lock(m) != 0) exit(1);
+      pthread_mutex_unlock(m);
+    }
+    printf("%s%.2f", b ? "," : "", (now_ns() - start) / per_batch);
+  }
+  printf("]}\n");
+}
+
 int main(int argc, char **argv) {
   if (argc < 6) {
     fprintf(stderr, "usage: %s mode cpu_parent cpu_child batches per_batch [bytes]\n", argv[0]);
@@ -233,6 +257,10 @@ int main(int argc, char **argv) {
   }
   const char *mode = argv[1];
   int cpu_a = atoi(argv[2]), cpu_b = atoi(argv[3]), batches = atoi(argv[4]), per_batch = atoi(argv[5]);
+  if (strcmp(mode, "mutex") == 0) {
+    mutex_bench(cpu_a, batches, per_batch);
+    return 0;
+  }
   if (strcmp(mode, "memcpy") == 0) {
     copy(cpu_a, batches, per_batch, argc > 6 ? (size_t)atol(argv[6]) : 1 << 20);
     return 0;

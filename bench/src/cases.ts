@@ -92,6 +92,29 @@ export function allCases(tools: Tools): Case[] {
       budget,
       command: (a, b, budget) => [...pinPrefix(a), runtime, `${CASES_DIR}/${script}`, ...flags(a, b, budget)],
     });
+    for (const [mode, label] of [
+      ["spin", "shmkit channel, spin"],
+      ["hybrid", "shmkit channel, hybrid (spin 20 µs → futex)"],
+    ] as const) {
+      cases.push({
+        ...js(`shmkit-${mode}`, label, "shmkit-roundtrip.ts", scale(20, 5000)),
+        command: (a, b, budget) => [
+          ...pinPrefix(a),
+          tools.bun,
+          `${CASES_DIR}/shmkit-roundtrip.ts`,
+          ...flags(a, b, budget, ["--mode", mode]),
+        ],
+      });
+    }
+    cases.push({
+      ...js("shmkit-blocking", "shmkit channel, blocking (futex)", "shmkit-roundtrip.ts", scale(12, 200)),
+      command: (a, b, budget) => [
+        ...pinPrefix(a),
+        tools.bun,
+        `${CASES_DIR}/shmkit-roundtrip.ts`,
+        ...flags(a, b, budget, ["--mode", "blocking"]),
+      ],
+    });
     cases.push(js("bun-ipc", "Bun IPC (Bun.spawn ipc)", "bun-ipc.ts", scale(12, 200)));
     if (tools.node)
       cases.push(js("node-ipc", "Node IPC (child_process.fork)", "node-ipc.mjs", scale(8, 200), tools.node));
@@ -116,6 +139,40 @@ export function allCases(tools: Tools): Case[] {
       String(budget.per),
     ],
   });
+  for (const [mode, label] of [
+    ["spsc", "shmkit SPSC channel"],
+    ["mpsc", "shmkit MPSC channel, 2 producers"],
+  ] as const) {
+    cases.push({
+      id: `stream-shmkit-${mode}`,
+      group: "stream",
+      label,
+      pinned: tools.pin,
+      baseline: "stream-c-ring",
+      budget: scale(15, 400_000),
+      command: (_a, _b, budget) => [
+        ...pinPrefix(sa),
+        tools.bun,
+        `${CASES_DIR}/shmkit-stream.ts`,
+        ...flags(sa, sb, budget, ["--mode", mode]),
+      ],
+    });
+  }
+  cases.push({
+    id: "micro-c-mutex",
+    group: "micro",
+    label: "C pthread mutex lock+unlock (pshared, robust, errorcheck)",
+    pinned: tools.pin,
+    budget: scale(15, 200_000),
+    command: (_a, _b, budget) => [
+      tools.cbin,
+      "mutex",
+      String(sa),
+      "-1",
+      String(budget.batches),
+      String(budget.per),
+    ],
+  });
   for (const bytes of [64 * 1024, MiB, 16 * MiB]) {
     const per = Math.max(2, Math.round((16 * MiB) / bytes / 2));
     cases.push({
@@ -133,6 +190,21 @@ export function allCases(tools: Tools): Case[] {
         String(budget.batches),
         String(budget.per),
         String(bytes),
+      ],
+    });
+    cases.push({
+      id: `bulk-shmkit-${bytes}`,
+      group: "bulk",
+      label: `shmkit channel ${formatBytes(bytes)}`,
+      pinned: tools.pin,
+      bytes,
+      baseline: `bulk-c-memcpy-${bytes}`,
+      budget: scale(15, per),
+      command: (a, b, budget) => [
+        ...pinPrefix(sa),
+        tools.bun,
+        `${CASES_DIR}/shmkit-bulk.ts`,
+        ...flags(a, b, budget, ["--bytes", String(bytes)]),
       ],
     });
   }

@@ -6,7 +6,7 @@ import { cpus } from "node:os";
 import { allCases, type Case } from "./cases.ts";
 import { buildC } from "./lib/build.ts";
 import { describeHost } from "./lib/host.ts";
-import { type Row, summarize, toMarkdown } from "./lib/report.ts";
+import { linkBaselines, type Row, summarize, toMarkdown } from "./lib/report.ts";
 import { renderSvg } from "./lib/svg.ts";
 
 const argv = process.argv.slice(2);
@@ -64,6 +64,7 @@ process.stderr.write("\n");
 
 const micro = await runMicro();
 const rows: Row[] = [...summarize(cases, samples, runs), ...micro];
+linkBaselines(rows);
 const seconds = (Date.now() - started) / 1000;
 const date = new Date().toISOString().slice(0, 10);
 const dir = `${import.meta.dir}/../results${quick ? "/quick" : ""}`;

