@@ -119,7 +119,16 @@ describe("arrays", () => {
 
   test("HandleArray makes each element once, at base + index * stride", () => {
     const made: number[] = [];
-    const arr = new HandleArray(100, 3, 16, (at) => (made.push(at), { at }), "S.items");
+    const arr = new HandleArray(
+      100,
+      3,
+      16,
+      (at) => {
+        made.push(at);
+        return { at };
+      },
+      "S.items",
+    );
     expect(arr.get(2)).toBe(arr.get(2));
     expect(arr.get(0).at).toBe(100);
     expect(made).toEqual([132, 100]);

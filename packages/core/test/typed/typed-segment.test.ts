@@ -46,7 +46,6 @@ class Foreign {
   static readonly ALIGN = 8;
   static readonly FINGERPRINT = "foreign";
   static readonly SYNC: readonly SyncField[] = [];
-  constructor(_views: Views, _base: number) {}
 }
 
 const onGlibcX64 = hostTarget().name === "x86_64-linux-gnu";
