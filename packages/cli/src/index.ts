@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, EXIT_CODE } from "./action.ts";
+import { registerImport } from "./commands/import.ts";
 import { registerInspect } from "./commands/inspect.ts";
 import { registerLs } from "./commands/ls.ts";
 import { registerRm } from "./commands/rm.ts";
@@ -15,6 +16,7 @@ export function program(): Command {
   registerLs(root);
   registerInspect(root);
   registerRm(root);
+  registerImport(root);
   return root;
 }
 

@@ -48,8 +48,6 @@ const STD_NAMES = new Set<string>([
   "intptr_t",
   "uintptr_t",
   "ptrdiff_t",
-  "off_t",
-  "pid_t",
 ]);
 const LIBC_NAMES = new Set<string>(["pthread_mutex_t", "pthread_cond_t", "pthread_rwlock_t", "sem_t"]);
 /** clang spells a few builtins in other ways than `unsigned int`; these are the same types. */
@@ -222,6 +220,14 @@ export class HeaderDeclarations {
         align = Math.max(align ?? 0, value);
       } else if (child.kind === "PackedAttr") packed = true;
     }
+    if (packed) {
+      return {
+        ok: false,
+        problems: [
+          `${path}: __attribute__((packed)) on one member is not supported; pack the whole struct (${where})`,
+        ],
+      };
+    }
     if (node.isBitfield && (bitWidth === undefined || Number.isNaN(bitWidth))) {
       return {
         ok: false,
@@ -235,7 +241,6 @@ export class HeaderDeclarations {
         type: type.value,
         ...(bitWidth === undefined ? {} : { bitWidth }),
         ...(align === undefined ? {} : { align }),
-        ...(packed ? { packed } : {}),
         where,
       },
     };
@@ -280,7 +285,11 @@ export class HeaderDeclarations {
     const atomic = /^_Atomic\((.*)\)$/.exec(text);
     if (atomic) {
       const value = this.#type(atomic[1] ?? "", undefined, anonymous, anonymousName, path, where);
-      return value.ok ? { ok: true, value: { kind: "atomic", value: value.value } } : value;
+      if (!value.ok) return value;
+      if (value.value.kind !== "builtin" && value.value.kind !== "std") {
+        return fail(`${qualType}: only integer and bool types can be _Atomic in a schema`);
+      }
+      return { ok: true, value: { kind: "atomic", value: value.value } };
     }
     if (text.includes("*") || (text.includes("(") && !/\((unnamed|anonymous)\b/.test(text))) {
       return fail(

@@ -21,7 +21,7 @@ export type CBuiltin =
   | "long double"
   | "_Bool";
 
-/** The <stdint.h>/<stddef.h>/<sys/types.h> names kept as such, so that the schema says what the header says. */
+/** The <stdint.h>/<stddef.h> names kept as such, so that the schema says what the header says. */
 export type CStdName =
   | "int8_t"
   | "int16_t"
@@ -35,9 +35,7 @@ export type CStdName =
   | "ssize_t"
   | "intptr_t"
   | "uintptr_t"
-  | "ptrdiff_t"
-  | "off_t"
-  | "pid_t";
+  | "ptrdiff_t";
 
 export type CLibcName = "pthread_mutex_t" | "pthread_cond_t" | "pthread_rwlock_t" | "sem_t";
 
@@ -60,8 +58,6 @@ export interface CField {
   readonly bitWidth?: number;
   /** `__attribute__((aligned(N)))` or `_Alignas(N)` on the member. */
   readonly align?: number;
-  /** `__attribute__((packed))` on the member. */
-  readonly packed?: boolean;
   /** `file:line` of the declaration, for messages. */
   readonly where: string;
 }
