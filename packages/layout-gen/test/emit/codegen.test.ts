@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { ShmArgumentError } from "@shmkit/core";
+import { SchemaError } from "../../src/dsl/errors.ts";
 import { emitCHeader, emitTypeScript } from "../../src/emit/index.ts";
 import type { StructLayout } from "../../src/layout/ir.ts";
 import { generatedHeader, generatedTypeScript } from "./fixtures/generate.ts";
@@ -59,7 +59,7 @@ describe("emitTypeScript", () => {
         { name: "x", offset: 0, size: 8, align: 8, type: { kind: "atomic", scalar: "f64", cType: "double" } },
       ],
     };
-    expect(() => emitTypeScript([bad], { schemaPath: "s.ts" })).toThrow(ShmArgumentError);
+    expect(() => emitTypeScript([bad], { schemaPath: "s.ts" })).toThrow(SchemaError);
     expect(() => emitTypeScript([bad], { schemaPath: "s.ts" })).toThrow(
       /Bad\.x: must be an atomic integer or bool/,
     );

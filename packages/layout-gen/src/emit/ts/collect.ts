@@ -1,7 +1,7 @@
-import { ShmArgumentError } from "@shmkit/core";
 import { getTargetOrThrow, type TargetName } from "@shmkit/core/targets";
 import type { FieldType, ScalarKind, StructLayout } from "../../layout/ir.ts";
 import { alignAt } from "./alignment.ts";
+import { emitError } from "./schema-error.ts";
 
 /** One generated class: a layout read from a base aligned to `baseAlign` (less than the layout's own alignment
  * only for a struct that a `packed` parent placed at a misaligned offset). */
@@ -47,11 +47,7 @@ export function planModule(layouts: readonly StructLayout[]): ModulePlan {
       case "enum": {
         const seen = enums.get(type.name);
         if (seen && JSON.stringify(seen.members) !== JSON.stringify(type.members)) {
-          throw new ShmArgumentError(
-            where,
-            `must not define enum ${type.name} twice with different members`,
-            type.name,
-          );
+          throw emitError(where, `must not define enum ${type.name} twice with different members`);
         }
         enums.set(type.name, { name: type.name, members: type.members });
         return;
@@ -64,10 +60,9 @@ export function planModule(layouts: readonly StructLayout[]): ModulePlan {
   const visitLayout = (layout: StructLayout, baseAlign: number, where: string): void => {
     const known = byName.get(layout.name);
     if (known && known.fingerprint !== layout.fingerprint) {
-      throw new ShmArgumentError(
+      throw emitError(
         where,
         `must not use two different layouts named ${layout.name} in one module (fingerprints ${known.fingerprint} and ${layout.fingerprint})`,
-        layout.name,
       );
     }
     byName.set(layout.name, layout);

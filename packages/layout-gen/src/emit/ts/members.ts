@@ -1,4 +1,3 @@
-import { ShmArgumentError } from "@shmkit/core";
 import type { TargetName } from "@shmkit/core/targets";
 import {
   type GetAccessorDeclarationStructure,
@@ -11,6 +10,7 @@ import type { FieldLayout, FieldType, ScalarKind } from "../../layout/ir.ts";
 import { at, index, readScalar, type ScalarInfo, scalarInfo, writeScalar } from "./access.ts";
 import { alignAt } from "./alignment.ts";
 import { type ClassPlan, classNameFor, scalarSize, sizeOfType } from "./collect.ts";
+import { emitError } from "./schema-error.ts";
 
 /** The members one field adds to its class. */
 export interface FieldMembers {
@@ -44,10 +44,9 @@ export function fieldMembers(ctx: EmitContext, plan: ClassPlan, field: FieldLayo
   if (name === undefined) return out; // unnamed bitfields only pad
   const label = `${plan.layout.name}.${name}`;
   if (name === "constructor") {
-    throw new ShmArgumentError(
+    throw emitError(
       label,
       "must not be named constructor: a JavaScript class cannot have such an accessor; rename the field",
-      name,
     );
   }
   const target = plan.layout.target;
@@ -175,18 +174,10 @@ function atomicHandle(
 ): { tsType: string; make: string } {
   const info = scalarInfo(scalar);
   if (!info || scalar === "f32" || scalar === "f64") {
-    throw new ShmArgumentError(
-      label,
-      "must be an atomic integer or bool: JavaScript Atomics has no float operations",
-      scalar,
-    );
+    throw emitError(label, "must be an atomic integer or bool: JavaScript Atomics has no float operations");
   }
   if (align < info.size) {
-    throw new ShmArgumentError(
-      label,
-      `must be aligned to ${info.size} bytes to be atomic; it is misaligned by packed`,
-      scalar,
-    );
+    throw emitError(label, `must be aligned to ${info.size} bytes to be atomic; it is misaligned by packed`);
   }
   if (info.ts === "bigint") {
     ctx.imports.add("AtomicBigInt");
@@ -287,7 +278,7 @@ function arrayOf(
       return handles(inner.tsType, inner.make);
     }
     case "flexible":
-      throw new ShmArgumentError(label, "must not be an array of flexible arrays", "flexible");
+      throw emitError(label, "must not be an array of flexible arrays");
   }
 }
 
@@ -309,7 +300,7 @@ function bitfield(
 ): void {
   const type = field.type;
   if (type.kind !== "scalar" && type.kind !== "enum") {
-    throw new ShmArgumentError(label, "must be an integer, bool or enum bitfield", type.kind);
+    throw emitError(label, "must be an integer, bool or enum bitfield");
   }
   const info = scalarInfo(type.scalar) as ScalarInfo;
   const width = field.bitWidth as number;

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { Segment } from "@shmkit/core";
+import { hostTarget } from "@shmkit/core/targets";
+import { generate } from "../../src/emit/index.ts";
+import { layoutOf } from "../../src/index.ts";
+import { generatedShared } from "./fixtures/generate.ts";
+import { Shared, State, Wire } from "./fixtures/shared.generated.ts";
+import * as schema from "./fixtures/shared.schema.ts";
+import { CC, cleanUpSegments, compileC, FIXTURES, run, tempDir, uniqueName } from "./helpers.ts";
+
+cleanUpSegments();
+
+// shared.generated.* are pinned to x86_64-linux-gnu; running them needs that host.
+const onFixtureTarget = hostTarget().name === "x86_64-linux-gnu";
+
+describe("generate() from a DSL schema", () => {
+  test("output equals the checked-in shared.generated.ts and shared.generated.h", async () => {
+    const out = generatedShared();
+    expect(out.typescript).toBe(await Bun.file(`${FIXTURES}/shared.generated.ts`).text());
+    expect(out.header).toBe(await Bun.file(`${FIXTURES}/shared.generated.h`).text());
+  });
+
+  test("emits every exported struct with layoutOf's size and fingerprint", () => {
+    const out = generate(schema, { schemaPath: "s.ts", target: "x86_64-linux-gnu" });
+    expect(out.layouts.map((l) => l.name)).toEqual(["Point", "Shared", "Wire"]);
+    const shared = layoutOf(schema.Shared, { target: "x86_64-linux-gnu" });
+    expect(Shared.SIZE).toBe(shared.size);
+    expect(Shared.FINGERPRINT).toBe(shared.fingerprint);
+    expect(out.header).toContain(`#define SHARED_FINGERPRINT "${shared.fingerprint}"`);
+  });
+
+  test("another target gives another fingerprint and a header that refuses the wrong compiler", () => {
+    const arm = generate(schema, { schemaPath: "s.ts", target: "aarch64-linux-gnu" });
+    expect(arm.layouts[1]?.fingerprint).not.toBe(Shared.FINGERPRINT);
+    expect(arm.header).toContain("#if !defined(__aarch64__) || !defined(__linux__)");
+    expect(arm.typescript).toContain('static readonly TARGET = "aarch64-linux-gnu";');
+  });
+});
+
+const C_PROGRAM = `
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "shared.generated.h"
+int main(int argc, char **argv) {
+  (void)argc;
+  int fd = shm_open(argv[1], O_RDWR, 0);
+  if (fd < 0) return 2;
+  char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (p == MAP_FAILED) return 3;
+  if (strcmp(argv[2], "typed") == 0) {
+    shmkit_segment_header *h = (shmkit_segment_header *)p;
+    if (h->magic != SHMKIT_MAGIC || atomic_load(&h->ready) != SHMKIT_READY) return 4;
+    if (strcmp(h->fingerprint, SHARED_FINGERPRINT) != 0) return 5;
+    Shared *s = (Shared *)(p + SHARED_DATA_OFFSET);
+    if (pthread_mutex_lock(&s->mutex) != 0) return 6;
+    printf("%s %d %d %u\\n", s->label, s->grid[1][2], (int)s->state, s->flags);
+    s->total = 18446744073709551000ULL;
+    s->grid[0][1] = -300;
+    s->state = STATE_IDLE;
+    pthread_mutex_unlock(&s->mutex);
+  } else {
+    Wire *w = (Wire *)(p + 3);
+    w->tag = 9; w->len = 123456789u; w->origin.y = -0.5; w->lo = 31; w->hi = 300;
+  }
+  return 0;
+}
+`;
+
+// Native interop: skipped where no C compiler is installed or the host is not x86_64-linux-gnu.
+describe.skipIf(!CC || !onFixtureTarget)("the schema's C header and TypeScript accessors agree", () => {
+  let dir = "";
+  let prog = "";
+  beforeAll(async () => {
+    dir = tempDir();
+    prog = await compileC(dir, C_PROGRAM, "shared");
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("the header compiles with -Wall -Werror (every layoutOf offset asserted by gcc)", async () => {
+    await Bun.write(join(dir, "h.c"), '#include "shared.generated.h"\n');
+    const r = await run([
+      CC as string,
+      "-std=c11",
+      "-Wall",
+      "-Werror",
+      `-I${FIXTURES}`,
+      "-c",
+      join(dir, "h.c"),
+      "-o",
+      join(dir, "h.o"),
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
+  }, 60_000);
+
+  test("a typed segment made by TypeScript is checked, locked, read and written by C", async () => {
+    const name = uniqueName("schema-typed");
+    using shm = Shared.create(name, {
+      init: (s) => {
+        s.label = "schema";
+        s.grid.get(1)[2] = 77;
+        s.state = State.BUSY;
+        s.flags = 6;
+      },
+    });
+    const r = await run([prog, name, "typed"]);
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe("schema 77 1 6\n");
+    expect(shm.data.total).toBe(18446744073709551000n);
+    expect(shm.data.grid.get(0)[1]).toBe(-300);
+    expect(shm.data.state).toBe(State.IDLE);
+  }, 60_000);
+
+  test("a packed struct written by C at an odd offset reads back through the generated accessors", async () => {
+    const name = uniqueName("schema-packed");
+    using seg = Segment.create(name, { size: 4096 });
+    const r = await run([prog, name, "raw"]);
+    expect(r.exitCode).toBe(0);
+    const w = Wire.attach(seg, 3);
+    expect([w.tag, w.len, w.origin.y, w.lo, w.hi]).toEqual([9, 123456789, -0.5, 31, 300]);
+  }, 60_000);
+});
