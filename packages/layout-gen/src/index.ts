@@ -26,5 +26,15 @@ export type {
   TypeSpec,
 } from "./dsl/index.ts";
 export { SchemaError, struct, t, union } from "./dsl/index.ts";
+export {
+  type EmitCHeaderOptions,
+  type EmitTypeScriptOptions,
+  emitCHeader,
+  emitTypeScript,
+  enumConstant,
+  type Generated,
+  type GenerateOptions,
+  generate,
+} from "./emit/index.ts";
 export { canonicalLayout, fingerprintOf, type LayoutOptions, layoutOf } from "./layout/index.ts";
 export type { FieldLayout, FieldType, Hole, ScalarKind, StructLayout } from "./layout/ir.ts";
