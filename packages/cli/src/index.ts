@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { EXIT, EXIT_CODE } from "./action.ts";
 import { registerImport } from "./commands/import.ts";
 import { registerInspect } from "./commands/inspect.ts";
+import { registerLayout } from "./commands/layout.ts";
 import { registerLs } from "./commands/ls.ts";
 import { registerRm } from "./commands/rm.ts";
 
@@ -17,6 +18,7 @@ export function program(): Command {
   registerInspect(root);
   registerRm(root);
   registerImport(root);
+  registerLayout(root);
   return root;
 }
 

@@ -1,5 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
+import type { TargetName } from "@shmkit/core/targets";
+import { layoutOf, type RecordDef, SchemaError, type StructLayout } from "@shmkit/layout-gen";
 
 export type LoadedModule =
   | { readonly ok: true; readonly path: string; readonly exports: Readonly<Record<string, unknown>> }
@@ -57,4 +59,74 @@ export function describeLoadError(error: unknown, path: string): string {
     return `${shown(path)}: ${name}${e.message}`;
   }
   return `${shown(path)}: ${String(error)}`;
+}
+
+/** A struct or union definition exported by a schema module. */
+export interface ExportedRecord {
+  readonly exportName: string;
+  readonly def: RecordDef;
+}
+
+/** True for what `struct()`/`union()` return (frozen plain data, so recognised by shape). */
+export function isRecordDef(value: unknown): value is RecordDef {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Partial<RecordDef>;
+  return (v.kind === "struct" || v.kind === "union") && typeof v.name === "string" && Array.isArray(v.fields);
+}
+
+export type LoadedSchema =
+  | { readonly ok: true; readonly path: string; readonly records: readonly ExportedRecord[] }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * Loads a schema module and picks its exported structs and unions: all of them (sorted by name, so output is
+ * deterministic), or those named in `only` (by struct name or export name, in that order).
+ */
+export async function loadSchema(file: string, only?: readonly string[]): Promise<LoadedSchema> {
+  const loaded = await loadModule(file);
+  if (!loaded.ok) return loaded;
+  const records: ExportedRecord[] = [];
+  const seen = new Set<RecordDef>();
+  for (const [exportName, value] of Object.entries(loaded.exports).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )) {
+    if (!isRecordDef(value) || seen.has(value)) continue;
+    seen.add(value);
+    records.push({ exportName, def: value });
+  }
+  if (records.length === 0) {
+    return {
+      ok: false,
+      message: `${file}: exports no struct or union; export the result of struct()/union() from @shmkit/layout-gen`,
+    };
+  }
+  if (!only || only.length === 0) return { ok: true, path: loaded.path, records };
+  const picked: ExportedRecord[] = [];
+  for (const name of only) {
+    const found = records.find((r) => r.def.name === name) ?? records.find((r) => r.exportName === name);
+    if (!found) {
+      const known = records.map((r) => r.def.name).join(", ");
+      return { ok: false, message: `${name}: no such struct or union in ${file} (it exports: ${known})` };
+    }
+    if (!picked.includes(found)) picked.push(found);
+  }
+  return { ok: true, path: loaded.path, records: picked };
+}
+
+export type Laid =
+  | { readonly ok: true; readonly layouts: readonly StructLayout[] }
+  | { readonly ok: false; readonly message: string };
+
+/** `layoutOf` for each record on `target`; a SchemaError (say, an atomic that is not lock-free there) is a message. */
+export function layoutAll(records: readonly ExportedRecord[], target: TargetName): Laid {
+  const layouts: StructLayout[] = [];
+  for (const record of records) {
+    try {
+      layouts.push(layoutOf(record.def, { target }));
+    } catch (error) {
+      if (error instanceof SchemaError) return { ok: false, message: `${error.message} (target ${target})` };
+      throw error;
+    }
+  }
+  return { ok: true, layouts };
 }

@@ -103,7 +103,10 @@ export function schemaSource(records: readonly CRecord[], options: SchemaSourceO
         // int a[2][3] → t.array(t.int, 2, 3), as the DSL writes multi-dimensional arrays.
         const lengths = [type.length];
         let element = type.element;
-        while (element.kind === "array" && !(element.element.kind === "builtin" && element.element.name === "char")) {
+        while (
+          element.kind === "array" &&
+          !(element.element.kind === "builtin" && element.element.name === "char")
+        ) {
           lengths.push(element.length);
           element = element.element;
         }
