@@ -145,11 +145,16 @@ export function fieldMembers(ctx: EmitContext, plan: ClassPlan, field: FieldLayo
 }
 
 function describe(field: FieldLayout): string {
-  const t = field.type;
+  return describeType(field.type);
+}
+
+/** How C spells a field's type: `double[8]`, `struct Point`, `_Atomic uint32_t`. */
+function describeType(t: FieldType): string {
   switch (t.kind) {
     case "scalar":
+      return t.cType;
     case "atomic":
-      return t.kind === "atomic" ? `_Atomic ${t.cType}` : t.cType;
+      return `_Atomic ${t.cType}`;
     case "string":
       return `char[${t.length}]`;
     case "enum":
@@ -158,10 +163,15 @@ function describe(field: FieldLayout): string {
       return t.type;
     case "record":
       return `${t.layout.kind} ${t.layout.name}`;
-    case "array":
-      return "array";
+    case "array": {
+      const inner = describeType(t.element);
+      const bracket = inner.indexOf("[");
+      return bracket < 0
+        ? `${inner}[${t.length}]`
+        : `${inner.slice(0, bracket)}[${t.length}]${inner.slice(bracket)}`;
+    }
     case "flexible":
-      return "flexible array";
+      return `${describeType(t.element)}[]`;
   }
 }
 
