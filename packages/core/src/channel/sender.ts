@@ -57,6 +57,16 @@ export class Sender {
     // resumes at the right slot.
     this.#head = Atomics.load(ring.words, W_HEAD);
     this.#tail = Atomics.load(ring.words, W_TAIL);
+    if (!ring.mpsc) {
+      // A producer that died between publishing a slot (seq = pos + 1) and mirroring head left head behind: skip
+      // such slots instead of overwriting a message the consumer may be reading. Older laps hold other values.
+      for (let n = 0; n < ring.capacity; n++) {
+        const slot = (DATA_OFFSET + (this.#head & ring.mask) * ring.stride) >> 2;
+        if (Atomics.load(ring.words, slot) !== ((this.#head + 1) | 0)) break;
+        this.#head = (this.#head + 1) | 0;
+      }
+      Atomics.store(ring.words, W_HEAD, this.#head);
+    }
   }
 
   /** Largest message, in bytes. */

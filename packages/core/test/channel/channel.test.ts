@@ -169,4 +169,23 @@ describe("Channel", () => {
     expect(second.tryRecv()).toEqual(bytes(2)); // delivered again: it was never released
     expect(second.tryRecv()).toEqual(bytes(3));
   });
+
+  test("an SPSC producer restarted after dying before it recorded head does not overwrite a published message", () => {
+    const name = uniqueName("ch-prod-restart");
+    using ch = Channel.create(name, { messageSize: 4, capacity: 8 });
+    const first = ch.sender();
+    first.trySend(bytes(1));
+    first.trySend(bytes(2));
+    // Simulate the crash window: message 2 is published, but head (offset 64) still says 1.
+    new Int32Array(ch.segment.buffer)[64 / 4] = 1;
+    const second = ch.sender();
+    second.trySend(bytes(3));
+    const rx = ch.receiver();
+    expect([rx.tryRecv(), rx.tryRecv(), rx.tryRecv(), rx.tryRecv()]).toEqual([
+      bytes(1),
+      bytes(2),
+      bytes(3),
+      undefined,
+    ]);
+  });
 });
