@@ -33,6 +33,11 @@ export interface TypedCreateOptions<T> {
   mode?: number;
   /** Sets initial values before the segment is marked ready, so no reader ever sees it half-made. */
   init?: (data: T) => void;
+  /**
+   * Bytes to add after the struct (default 0): room for a flexible array member at its end, whose accessor's
+   * length is what fits between it and the end of the segment.
+   */
+  trailingBytes?: number;
 }
 
 export interface TypedOpenOptions {
@@ -82,8 +87,12 @@ export class TypedSegment<T> implements Disposable {
         unsupported.type,
       );
     }
+    const trailing = options.trailingBytes ?? 0;
+    if (!Number.isInteger(trailing) || trailing < 0) {
+      throw new ShmArgumentError("options.trailingBytes", "must be an integer >= 0", trailing);
+    }
     const segment = Segment.create(name, {
-      size: offset + type.SIZE,
+      size: offset + type.SIZE + trailing,
       ...(options.mode === undefined ? {} : { mode: options.mode }),
     });
     try {
@@ -121,80 +130,89 @@ export class TypedSegment<T> implements Disposable {
    * Opens `/name`, checks that it is big enough for a header, refuses a wrong magic (EMAGIC) at once, waits up to
    * `timeoutMs` until it is ready (ENOTREADY after that), then refuses a wrong version (EVERSION), a different
    * layout (EFINGERPRINT) or a segment too small for the struct (ESIZE). No field is read before all of that.
-   * Blocks the JS thread while it waits.
+   * Blocks the JS thread while it waits; `openAsync` does not.
    */
   static open<T>(type: TypedClass<T>, name: string, options: TypedOpenOptions = {}): TypedSegment<T> {
     const call = `${type.NAME}.open`;
-    checkHost(type, call);
-    const timeoutMs = options.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
-    checkTimeout(timeoutMs);
-    const segment = Segment.open(name, {
-      minSize: HEADER.size,
-      ...(options.trustOwner === undefined ? {} : { trustOwner: options.trustOwner }),
-    });
+    const { segment, timeoutMs } = begin(type, name, options, call);
     try {
-      const views = viewsOf(segment);
-      const magic = () => Atomics.load(views.u32, HEADER.magic >>> 2);
-      if (magic() !== 0 && magic() !== SHMKIT_MAGIC) throw badMagic(call, segment.name, magic());
-      const ready = ReadyWord.at(segment, HEADER.ready);
       try {
-        ready.waitReady({ timeoutMs });
+        ReadyWord.at(segment, HEADER.ready).waitReady({ timeoutMs });
       } catch (error) {
-        if (!(error instanceof ShmError) || error.code !== "ETIMEDOUT") throw error;
-        const state = Atomics.load(views.u32, HEADER.ready >>> 2);
-        throw ShmError.of(
-          "ENOTREADY",
-          call,
-          segment.name,
-          state === READY_STATE.initialising
-            ? `not ready after ${timeoutMs} ms: its creator is still initialising it, or died doing so; if it died, unlink and re-create it`
-            : `not ready after ${timeoutMs} ms: nothing has started to initialise it; is it a shmkit typed segment, and is its creator running?`,
-        );
+        throw notReady(error, segment, call, timeoutMs);
       }
-      if (magic() !== SHMKIT_MAGIC) throw badMagic(call, segment.name, magic());
-      const dv = views.dv;
-      const version = dv.getUint16(HEADER.version, true);
-      if (version !== SHMKIT_FORMAT_VERSION) {
-        throw ShmError.of(
-          "EVERSION",
-          call,
-          segment.name,
-          `the segment has typed-segment format version ${version}, this shmkit reads version ${SHMKIT_FORMAT_VERSION}; use the same shmkit version on both sides`,
-        );
-      }
-      const fingerprint = readCString(views.u8, HEADER.fingerprint, HEADER.textBytes);
-      if (fingerprint !== type.FINGERPRINT) {
-        const held = readCString(views.u8, HEADER.structName, HEADER.textBytes);
-        throw ShmError.of(
-          "EFINGERPRINT",
-          call,
-          segment.name,
-          `the segment holds struct ${held} with layout fingerprint ${fingerprint}, but this code expects ${type.NAME} with fingerprint ${type.FINGERPRINT}; generate both sides from the same schema and target (shmkit gen), or re-create the segment`,
-        );
-      }
-      const offset = dv.getUint16(HEADER.dataOffset, true);
-      const size = dv.getUint32(HEADER.dataSize, true);
-      if (size !== type.SIZE || offset % type.ALIGN !== 0 || offset < HEADER.size) {
-        throw ShmError.of(
-          "EFINGERPRINT",
-          call,
-          segment.name,
-          `the header says the struct is ${size} bytes at offset ${offset}, but ${type.NAME} is ${type.SIZE} bytes aligned to ${type.ALIGN}; the header is corrupt`,
-        );
-      }
-      if (offset + size > segment.size) {
-        throw ShmError.of(
-          "ESIZE",
-          call,
-          segment.name,
-          `the segment has ${segment.size} bytes, fewer than the ${offset + size} its header and ${type.NAME} need; was it truncated?`,
-        );
-      }
-      return new TypedSegment(segment, offset, new type(views, offset));
+      return TypedSegment.#checked(type, segment, call);
     } catch (error) {
       segment.close();
       throw error;
     }
+  }
+
+  /** `open()` that waits for the ready state without blocking the event loop. */
+  static async openAsync<T>(
+    type: TypedClass<T>,
+    name: string,
+    options: TypedOpenOptions = {},
+  ): Promise<TypedSegment<T>> {
+    const call = `${type.NAME}.openAsync`;
+    const { segment, timeoutMs } = begin(type, name, options, call);
+    try {
+      try {
+        await ReadyWord.at(segment, HEADER.ready).waitReadyAsync({ timeoutMs });
+      } catch (error) {
+        throw notReady(error, segment, call, timeoutMs);
+      }
+      return TypedSegment.#checked(type, segment, call);
+    } catch (error) {
+      segment.close();
+      throw error;
+    }
+  }
+
+  /** The checks after the segment is ready: magic, version, fingerprint, sizes; then the accessor. */
+  static #checked<T>(type: TypedClass<T>, segment: Segment, call: string): TypedSegment<T> {
+    const views = viewsOf(segment);
+    const magic = () => Atomics.load(views.u32, HEADER.magic >>> 2);
+    if (magic() !== SHMKIT_MAGIC) throw badMagic(call, segment.name, magic());
+    const dv = views.dv;
+    const version = dv.getUint16(HEADER.version, true);
+    if (version !== SHMKIT_FORMAT_VERSION) {
+      throw ShmError.of(
+        "EVERSION",
+        call,
+        segment.name,
+        `the segment has typed-segment format version ${version}, this shmkit reads version ${SHMKIT_FORMAT_VERSION}; use the same shmkit version on both sides`,
+      );
+    }
+    const fingerprint = readCString(views.u8, HEADER.fingerprint, HEADER.textBytes);
+    if (fingerprint !== type.FINGERPRINT) {
+      const held = readCString(views.u8, HEADER.structName, HEADER.textBytes);
+      throw ShmError.of(
+        "EFINGERPRINT",
+        call,
+        segment.name,
+        `the segment holds struct ${held} with layout fingerprint ${fingerprint}, but this code expects ${type.NAME} with fingerprint ${type.FINGERPRINT}; generate both sides from the same schema and target (shmkit gen), or re-create the segment`,
+      );
+    }
+    const offset = dv.getUint16(HEADER.dataOffset, true);
+    const size = dv.getUint32(HEADER.dataSize, true);
+    if (size !== type.SIZE || offset % type.ALIGN !== 0 || offset < HEADER.size) {
+      throw ShmError.of(
+        "EFINGERPRINT",
+        call,
+        segment.name,
+        `the header says the struct is ${size} bytes at offset ${offset}, but ${type.NAME} is ${type.SIZE} bytes aligned to ${type.ALIGN}; the header is corrupt`,
+      );
+    }
+    if (offset + size > segment.size) {
+      throw ShmError.of(
+        "ESIZE",
+        call,
+        segment.name,
+        `the segment has ${segment.size} bytes, fewer than the ${offset + size} its header and ${type.NAME} need; was it truncated?`,
+      );
+    }
+    return new TypedSegment(segment, offset, new type(views, offset));
   }
 
   /**
@@ -246,6 +264,42 @@ export class TypedSegment<T> implements Disposable {
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+/** Argument checks, `Segment.open`, and the early magic check (a foreign segment fails at once, not after a wait). */
+function begin(
+  type: TypedClass<unknown>,
+  name: string,
+  options: TypedOpenOptions,
+  call: string,
+): { segment: Segment; timeoutMs: number } {
+  checkHost(type, call);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  checkTimeout(timeoutMs);
+  const segment = Segment.open(name, {
+    minSize: HEADER.size,
+    ...(options.trustOwner === undefined ? {} : { trustOwner: options.trustOwner }),
+  });
+  const magic = Atomics.load(viewsOf(segment).u32, HEADER.magic >>> 2);
+  if (magic !== 0 && magic !== SHMKIT_MAGIC) {
+    segment.close();
+    throw badMagic(call, segment.name, magic);
+  }
+  return { segment, timeoutMs };
+}
+
+/** Turns ReadyWord's ETIMEDOUT into ENOTREADY with what the state says; other errors pass through. */
+function notReady(error: unknown, segment: Segment, call: string, timeoutMs: number): unknown {
+  if (!(error instanceof ShmError) || error.code !== "ETIMEDOUT") return error;
+  const state = Atomics.load(viewsOf(segment).u32, HEADER.ready >>> 2);
+  return ShmError.of(
+    "ENOTREADY",
+    call,
+    segment.name,
+    state === READY_STATE.initialising
+      ? `not ready after ${timeoutMs} ms: its creator is still initialising it, or died doing so; if it died, unlink and re-create it`
+      : `not ready after ${timeoutMs} ms: nothing has started to initialise it; is it a shmkit typed segment, and is its creator running?`,
+  );
 }
 
 function checkHost(type: TypedClass<unknown>, call: string): void {

@@ -81,6 +81,33 @@ describe.skipIf(!onFixtureTarget)("typed segments across processes", () => {
     }
   }, 60_000);
 
+  test("openAsync() waits for ready while the event loop keeps running", async () => {
+    const name = uniqueName("slow-async");
+    const creator = child("create-slow", name, "1000");
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!Segment.exists(name) && Date.now() < deadline) await Bun.sleep(10);
+      const ticksBefore = ticks;
+      using shm = await Shared.openAsync(name, { timeoutMs: 20_000 });
+      expect(shm.data.label).toBe("initialised slowly");
+      // Timers fired during the wait: a blocking open() would have frozen them.
+      expect(ticks).toBeGreaterThan(ticksBefore);
+    } finally {
+      clearInterval(timer);
+      creator.kill("SIGKILL");
+      await creator.exited;
+    }
+  }, 60_000);
+
+  test("openAsync() of a segment nobody marks ready rejects with ENOTREADY", async () => {
+    const name = uniqueName("notready-async");
+    using raw = Segment.create(name, { size: 4096 });
+    void raw;
+    await expect(Shared.openAsync(name, { timeoutMs: 200 })).rejects.toThrow(/ENOTREADY/);
+  });
+
   test("open() of a segment nobody marks ready fails with ENOTREADY after the time-out", () => {
     const name = uniqueName("notready");
     using raw = Segment.create(name, { size: 4096 });

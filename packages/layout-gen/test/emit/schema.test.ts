@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { Segment } from "@shmkit/core";
+import { Segment, ShmArgumentError } from "@shmkit/core";
 import { hostTarget } from "@shmkit/core/targets";
 import { generate } from "../../src/emit/index.ts";
 import { layoutOf } from "../../src/index.ts";
 import { generatedShared } from "./fixtures/generate.ts";
-import { Shared, State, Wire } from "./fixtures/shared.generated.ts";
+import { Samples, Shared, State, Wire } from "./fixtures/shared.generated.ts";
 import * as schema from "./fixtures/shared.schema.ts";
 import { CC, cleanUpSegments, compileC, FIXTURES, run, tempDir, uniqueName } from "./helpers.ts";
 
@@ -24,7 +24,7 @@ describe("generate() from a DSL schema", () => {
 
   test("emits every exported struct with layoutOf's size and fingerprint", () => {
     const out = generate(schema, { schemaPath: "s.ts", target: "x86_64-linux-gnu" });
-    expect(out.layouts.map((l) => l.name)).toEqual(["Point", "Shared", "Wire"]);
+    expect(out.layouts.map((l) => l.name)).toEqual(["Point", "Samples", "Shared", "Wire"]);
     const shared = layoutOf(schema.Shared, { target: "x86_64-linux-gnu" });
     expect(Shared.SIZE).toBe(shared.size);
     expect(Shared.FINGERPRINT).toBe(shared.fingerprint);
@@ -33,7 +33,7 @@ describe("generate() from a DSL schema", () => {
 
   test("another target gives another fingerprint and a header that refuses the wrong compiler", () => {
     const arm = generate(schema, { schemaPath: "s.ts", target: "aarch64-linux-gnu" });
-    expect(arm.layouts[1]?.fingerprint).not.toBe(Shared.FINGERPRINT);
+    expect(arm.layouts.find((l) => l.name === "Shared")?.fingerprint).not.toBe(Shared.FINGERPRINT);
     expect(arm.header).toContain("#if !defined(__aarch64__) || !defined(__linux__)");
     expect(arm.typescript).toContain('static readonly TARGET = "aarch64-linux-gnu";');
   });
@@ -126,4 +126,28 @@ describe.skipIf(!CC || !onFixtureTarget)("the schema's C header and TypeScript a
     const w = Wire.attach(seg, 3);
     expect([w.tag, w.len, w.origin.y, w.lo, w.hi]).toEqual([9, 123456789, -0.5, 31, 300]);
   }, 60_000);
+});
+
+describe.skipIf(!onFixtureTarget)("flexible array members", () => {
+  test("create() with trailingBytes gives the flexible array that many bytes, and open() sees them", () => {
+    const name = uniqueName("flex");
+    using shm = Samples.create(name, {
+      trailingBytes: 10 * 8,
+      init: (s) => {
+        s.count = 10;
+        s.values[9] = 4.5;
+      },
+    });
+    expect(shm.data.values.length).toBe(10);
+    using other = Samples.open(name, { timeoutMs: 1000 });
+    expect(other.data.count).toBe(10);
+    expect(other.data.values.length).toBe(10);
+    expect(other.data.values[9]).toBe(4.5);
+  });
+
+  test("a negative trailingBytes is an argument error and creates nothing", () => {
+    const name = uniqueName("flex-bad");
+    expect(() => Samples.create(name, { trailingBytes: -8 })).toThrow(ShmArgumentError);
+    expect(Segment.exists(name)).toBe(false);
+  });
 });

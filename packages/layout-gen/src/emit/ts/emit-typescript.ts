@@ -164,6 +164,17 @@ function classStructure(ctx: EmitContext, plan: ClassPlan): ClassDeclarationStru
         ],
       },
       {
+        name: "openAsync",
+        isStatic: true,
+        parameters: [
+          { name: "name", type: "string" },
+          { name: "options", type: "TypedOpenOptions", initializer: "{}" },
+        ],
+        returnType: `Promise<TypedSegment<${className}>>`,
+        statements: [`return TypedSegment.openAsync(${className}, name, options);`],
+        docs: ["open() that waits for the ready state without blocking the event loop."],
+      },
+      {
         name: "attach",
         isStatic: true,
         parameters: [
