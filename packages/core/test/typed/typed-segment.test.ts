@@ -46,6 +46,7 @@ class Foreign {
   static readonly ALIGN = 8;
   static readonly FINGERPRINT = "foreign";
   static readonly SYNC: readonly SyncField[] = [];
+  readonly what = "an accessor laid out for another target";
 }
 
 const onGlibcX64 = hostTarget().name === "x86_64-linux-gnu";
