@@ -5,6 +5,7 @@ import { registerInspect } from "./commands/inspect.ts";
 import { registerLayout } from "./commands/layout.ts";
 import { registerLs } from "./commands/ls.ts";
 import { registerRm } from "./commands/rm.ts";
+import { registerVerify } from "./commands/verify.ts";
 
 /** Builds the `shmkit` command tree. Each command lives in `commands/<name>.ts`. */
 export function program(): Command {
@@ -19,6 +20,7 @@ export function program(): Command {
   registerRm(root);
   registerImport(root);
   registerLayout(root);
+  registerVerify(root);
   return root;
 }
 
