@@ -80,8 +80,10 @@ const result = {
 };
 writeFileSync(`${dir}/${date}.json`, `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(`${dir}/${date}.svg`, renderSvg(rows, result.host, date));
-console.log(toMarkdown(rows));
-console.log(`\n${rows.length} rows in ${seconds.toFixed(0)} s; wrote ${dir}/${date}.json and .svg`);
+const table = toMarkdown(rows);
+writeFileSync(`${dir}/${date}.md`, `${table.trim()}\n`);
+console.log(table);
+console.log(`\n${rows.length} rows in ${seconds.toFixed(0)} s; wrote ${dir}/${date}.json, .md and .svg`);
 if (failures.length > 0) {
   console.error(`\n${failures.length} case run(s) failed:\n  ${failures.join("\n  ")}`);
   process.exitCode = 1;

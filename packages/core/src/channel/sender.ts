@@ -21,7 +21,7 @@ import { type ChannelWaitOptions, checkWait, park, spinUntil, unpark } from "./w
  * @example
  * ```ts
  * const tx = channel.sender();
- * const at = tx.reserve(16);          // byte offset into tx.bytes, or -1 when the ring is full
+ * const at = tx.reserve();            // byte offset into tx.bytes, or -1 when the ring is full
  * if (at >= 0) { tx.view.setFloat64(at, price, true); tx.view.setUint32(at + 8, qty, true); tx.commit(12); }
  * tx.send(new TextEncoder().encode("hello"), { timeoutMs: 100 }); // false if still full after 100 ms
  * ```
