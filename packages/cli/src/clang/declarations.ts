@@ -169,6 +169,7 @@ export class HeaderDeclarations {
               name,
               spelling: tag ? `${kind} ${tag}` : (typedef ?? name),
               tag,
+              anonymous: !tag && !typedef,
               kind,
               fields,
               packed,

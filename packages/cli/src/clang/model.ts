@@ -68,6 +68,8 @@ export interface CRecord {
   /** How C code names it: `struct order`, `Order` (a typedef), ... */
   readonly spelling: string;
   readonly tag: string | undefined;
+  /** True for a struct or union with neither tag nor typedef, nested in another (`union { … } value;`). */
+  readonly anonymous: boolean;
   readonly kind: "struct" | "union";
   readonly fields: readonly CField[];
   readonly packed: boolean;

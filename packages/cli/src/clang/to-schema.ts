@@ -124,7 +124,8 @@ export function schemaSource(records: readonly CRecord[], options: SchemaSourceO
   };
   for (const record of ordered) {
     out.push(
-      `export const ${constNames.get(record.name)} = ${record.kind}(${JSON.stringify(record.name)}, {`,
+      // A nested anonymous struct has no name in C: not exported, so verify checks it inside its parent only.
+      `${record.anonymous ? "" : "export "}const ${constNames.get(record.name)} = ${record.kind}(${JSON.stringify(record.name)}, {`,
     );
     const names = new Set(record.fields.map((f) => f.name));
     let pads = 0;
