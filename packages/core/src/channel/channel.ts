@@ -1,4 +1,4 @@
-import { ShmError } from "../errors.ts";
+import { ShmArgumentError, ShmError } from "../errors.ts";
 import { Segment } from "../segment.ts";
 import { WaitWord } from "../sync/wait-word.ts";
 import {
@@ -16,13 +16,24 @@ import { Receiver } from "./receiver.ts";
 import type { Ring } from "./ring.ts";
 import { Sender } from "./sender.ts";
 
+/**
+ * A struct messages are made of: a layout-gen generated class has both (`Quote.SIZE`, `Quote.FINGERPRINT`), so
+ * `{ of: Quote }` sizes the slots for it and ties the channel to its layout and target.
+ */
+export interface MessageLayout {
+  readonly SIZE: number;
+  readonly FINGERPRINT: string;
+}
+
 export interface ChannelOptions {
+  /** The struct every message is; sets `messageSize` and `fingerprint` from it. */
+  of?: MessageLayout;
   /** `"spsc"` (default): one producer and one consumer. `"mpsc"`: any number of producers, one consumer. */
   kind?: ChannelKind;
   /** Number of slots, a power of two (default 1024). */
   capacity?: number;
-  /** Largest message in bytes; every slot has room for one (8 bytes of slot header are added). */
-  messageSize: number;
+  /** Largest message in bytes; every slot has room for one (8 bytes of slot header are added). Required without `of`. */
+  messageSize?: number;
   /**
    * A tag of what the messages are, such as a layout-gen layout fingerprint. Its hash goes into the header, and
    * `Channel.open` with a different one fails with ELAYOUT.
@@ -33,6 +44,8 @@ export interface ChannelOptions {
 }
 
 export interface OpenChannelOptions {
+  /** Fail with ELAYOUT unless the channel was made `of` this struct (same size and layout fingerprint). */
+  of?: MessageLayout;
   /** Fail with ELAYOUT unless the channel is of this kind. */
   kind?: ChannelKind;
   /** Fail with ELAYOUT unless the channel's messageSize is exactly this. */
@@ -57,6 +70,10 @@ export interface OpenChannelOptions {
  * using ch = Channel.open("/quotes", { messageSize: 64 });
  * const rx = ch.receiver();
  * for await (const message of rx) console.log(message);
+ *
+ * // Messages of a layout-gen struct, read in place (no copy); open() refuses a different layout or target.
+ * using quotes = Channel.create("/quotes2", { of: Quote });
+ * const at = rx2.peek(); if (at >= 0) { const q = Quote.attach(quotes.segment, at); use(q.price); rx2.release(); }
  * ```
  *
  * Safety: `sender().bytes`/`receiver().bytes` point at shared memory. Write only inside a reserved slot and read
@@ -93,12 +110,7 @@ export class Channel implements Disposable {
 
   /** Creates the segment (O_EXCL, mode 0600 by default), writes the header and marks the channel ready. */
   static create(name: string, options: ChannelOptions): Channel {
-    const shape = shapeOf(
-      options?.kind ?? "spsc",
-      options?.capacity ?? 1024,
-      options?.messageSize,
-      options?.fingerprint ?? "",
-    );
+    const shape = shapeFromOptions(options);
     const segment = Segment.create(name, {
       size: shape.size,
       ...(options.mode === undefined ? {} : { mode: options.mode }),
@@ -114,12 +126,7 @@ export class Channel implements Disposable {
 
   /** A channel in an anonymous segment, for a parent and the children it hands `channel.segment.fd` to. */
   static anonymous(options: ChannelOptions): Channel {
-    const shape = shapeOf(
-      options?.kind ?? "spsc",
-      options?.capacity ?? 1024,
-      options?.messageSize,
-      options?.fingerprint ?? "",
-    );
+    const shape = shapeFromOptions(options);
     return Channel.#init(Segment.anonymous({ size: shape.size, label: "shmkit-channel" }), shape);
   }
 
@@ -162,6 +169,9 @@ export class Channel implements Disposable {
         ...(expect.kind === undefined ? {} : { kind: expect.kind }),
         ...(expect.messageSize === undefined ? {} : { maxMessage: expect.messageSize }),
         ...(expect.fingerprint === undefined ? {} : { fingerprint: expect.fingerprint }),
+        ...(expect.of === undefined
+          ? {}
+          : { maxMessage: expect.of.SIZE, fingerprint: expect.of.FINGERPRINT }),
       });
       return new Channel(segment, shape);
     } catch (error) {
@@ -193,4 +203,17 @@ export class Channel implements Disposable {
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+function shapeFromOptions(options: ChannelOptions): ChannelShape {
+  const of = options?.of;
+  if (of !== undefined && typeof of !== "function" && typeof of !== "object") {
+    throw new ShmArgumentError("of", "must be a generated struct class with SIZE and FINGERPRINT", of);
+  }
+  return shapeOf(
+    options?.kind ?? "spsc",
+    options?.capacity ?? 1024,
+    of?.SIZE ?? options?.messageSize,
+    of?.FINGERPRINT ?? options?.fingerprint ?? "",
+  );
 }

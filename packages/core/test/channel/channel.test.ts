@@ -188,4 +188,21 @@ describe("Channel", () => {
       undefined,
     ]);
   });
+
+  test("a channel `of` a generated struct takes its size and fingerprint; a reader of another layout is refused", () => {
+    const name = uniqueName("ch-of");
+    // What layout-gen generates as statics on each struct class.
+    const Quote = { SIZE: 16, FINGERPRINT: "f793ff26c8c439dad27f9265cbca2b65" };
+    const QuoteArm = { SIZE: 16, FINGERPRINT: "0b1cd2a8e3f6a04a3f1d4d2e9f0c7b11" };
+    using ch = Channel.create(name, { of: Quote, capacity: 4 });
+    expect(ch.messageSize).toBe(16);
+    using same = Channel.open(name, { of: Quote });
+    expect(same.messageSize).toBe(16);
+    const error = thrown(() => Channel.open(name, { of: QuoteArm })) as ShmError;
+    expect(error.code).toBe("ELAYOUT");
+    expect(error.message).toContain("layout fingerprint");
+    expect(thrown(() => Channel.create(uniqueName("ch-of-bad"), { of: 5 as never }))).toBeInstanceOf(
+      ShmArgumentError,
+    );
+  });
 });
