@@ -3,6 +3,7 @@ export {
   type ChannelKind,
   type ChannelOptions,
   type ChannelWaitOptions,
+  type MessageLayout,
   type OpenChannelOptions,
   Receiver,
   Sender,
