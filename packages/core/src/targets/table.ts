@@ -70,8 +70,8 @@ export type CScalarName =
 export interface ScalarInfo extends TypeInfo {
   readonly storage: ScalarStorage;
   /**
-   * The type's own alignment, which gcc uses to decide whether a bitfield crosses a storage unit. It differs from
-   * `align` only on i386, where `long long` and `double` are 8-aligned as types but 4-aligned as struct members.
+   * The type's own alignment (`__alignof__(T)` of a standalone object). It differs from `align` only on i386, where
+   * `long long` and `double` are 8-aligned as types but 4-aligned as struct members (bitfields included).
    */
   readonly typeAlign: number;
 }

@@ -169,6 +169,8 @@ function validateType(type: TypeSpec, s: string, field: FieldDef, top: boolean):
       return;
     }
     case "aligned":
+      if (!top)
+        fail("t.align() applies to a whole field; put it outermost, e.g. t.align(16, t.array(t.i32, 4))");
       if (!isPowerOfTwo(type.align))
         fail(`t.align(N, T): N must be a power of two, got ${String(type.align)}`);
       if (type.element.kind === "bits" || type.element.kind === "flex") {

@@ -67,6 +67,7 @@ function compute(def: RecordDef, target: Target): StructLayout {
   let bitPos = 0; // next free bit (structs)
   let maxBits = 0; // largest member (unions)
   let recordAlign = 1;
+  let explicit = def.align !== undefined;
 
   for (const field of def.fields) {
     const ctx = {
@@ -92,6 +93,10 @@ function compute(def: RecordDef, target: Target): StructLayout {
       continue;
     }
     const r: Resolved = resolve(field.type, ctx);
+    if (field.type.kind === "aligned" && field.type.align >= resolve(field.type.element, ctx).typeAlign) {
+      explicit = true;
+    }
+    if (fieldUserAligned(r.type)) explicit = true;
     if (def.packed && needsAlignment(r.type)) {
       throw new SchemaError(
         def.name,
@@ -111,6 +116,17 @@ function compute(def: RecordDef, target: Target): StructLayout {
   const align = Math.max(recordAlign, def.align ?? 1);
   const used = Math.ceil((isUnion ? maxBits : bitPos) / 8);
   const size = roundUp(used, align);
+  if (target.arch === "i686" && size === 8 && align === 8 && !explicit) {
+    // Only an 8-byte _Atomic gets here. gcc gives an 8-byte record an integer machine mode and then i386's
+    // 4-byte cap for 8-byte integers (x86_field_alignment), so the struct is 4-aligned (and so its atomic can be
+    // misaligned) in gcc but 8-aligned in clang. Refuse rather than pick one; the attribute makes both agree.
+    throw new SchemaError(
+      def.name,
+      undefined,
+      "on i686, gcc aligns an 8-byte struct or union holding an 8-byte _Atomic to 4 (clang to 8), which can " +
+        "misalign the atomic; give the struct { align: 8 } or make it larger",
+    );
+  }
   const { holes, tailPadding } = holesOf(fields, size, isUnion);
   const body = {
     name: def.name,
@@ -124,7 +140,27 @@ function compute(def: RecordDef, target: Target): StructLayout {
     holes,
     tailPadding,
   };
-  return Object.freeze({ ...body, fingerprint: fingerprintOf(body) });
+  const layout: StructLayout = Object.freeze({ ...body, fingerprint: fingerprintOf(body) });
+  if (explicit) userAligned.add(layout);
+  return layout;
+}
+
+/**
+ * Records where an `aligned` attribute took effect (gcc's TYPE_USER_ALIGN, which nesting keeps): on the struct
+ * (any value), or on a field with at least the type's own alignment (gcc drops a smaller one on a field).
+ */
+const userAligned = new WeakSet<StructLayout>();
+
+function fieldUserAligned(type: FieldType): boolean {
+  switch (type.kind) {
+    case "record":
+      return userAligned.has(type.layout);
+    case "array":
+    case "flexible":
+      return fieldUserAligned(type.element);
+    default:
+      return false;
+  }
 }
 
 interface PlacedBitfield {
@@ -171,7 +207,8 @@ function placeBitfield(
   if (width === 0) {
     bit = roundUp(bitPos, info.align * 8);
   } else if (!packed) {
-    const unit = info.typeAlign * 8;
+    // The unit is the member alignment (after i386's cut to 4 for long long), as gcc applies ADJUST_FIELD_ALIGN first.
+    const unit = info.align * 8;
     const within = bit % unit;
     if (Math.ceil((within + width) / unit) > (info.size * 8) / unit) bit = roundUp(bit, unit);
   }

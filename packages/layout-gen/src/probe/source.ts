@@ -37,6 +37,8 @@ export function probeSource(source: string, queries: readonly ProbeQuery[]): { t
         unions.push(
           `const union { ${type} v; unsigned char b[sizeof(${type})]; } ${bitsSymbol(q, f)} = { .v = { .${field.path} = -1 } };`,
         );
+      } else if (field.flexible) {
+        numbers.push(`offsetof(${type}, ${field.path})`, "0");
       } else {
         numbers.push(`offsetof(${type}, ${field.path})`, `sizeof(((${type} *)0)->${field.path})`);
       }

@@ -3,6 +3,8 @@ export interface ProbeField {
   readonly path: string;
   /** Bitfields have no `offsetof`; the probe finds their bits instead. */
   readonly bitfield?: boolean;
+  /** A flexible array member (`T name[]`) has an offset but no `sizeof`; its size is reported as 0. */
+  readonly flexible?: boolean;
 }
 
 /** One type to measure: a C type expression (`struct Point`, `union U`, or a typedef name) and its members. */

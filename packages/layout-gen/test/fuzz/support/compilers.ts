@@ -1,0 +1,81 @@
+import type { TargetName } from "@shmkit/core/targets";
+
+/** How to ask a compiler about one target, and whether it has that target's libc headers (pthread.h). */
+export interface TargetCompiler {
+  readonly target: TargetName;
+  readonly compiler: readonly string[];
+  /** False for clang without a sysroot: there, pthread types are not checked and `ssize_t` comes from the ABI. */
+  readonly libc: boolean;
+  /** Why it is missing, when it is. */
+  readonly missing?: string;
+}
+
+const which = (cmd: string): boolean => Bun.which(cmd) !== null;
+
+const hostIsX64Glibc = process.arch === "x64" && process.platform === "linux";
+
+/** The compiler for every target this machine can check, cross ones compile-only. */
+export function targetCompilers(): TargetCompiler[] {
+  const list: TargetCompiler[] = [];
+  const add = (
+    target: TargetName,
+    compiler: string[],
+    libc: boolean,
+    available: boolean,
+    why: string,
+  ): void => {
+    list.push(available ? { target, compiler, libc } : { target, compiler, libc, missing: why });
+  };
+  add("x86_64-linux-gnu", ["gcc"], true, hostIsX64Glibc && which("gcc"), "needs gcc on an x86_64 glibc host");
+  add(
+    "aarch64-linux-gnu",
+    ["aarch64-linux-gnu-gcc"],
+    true,
+    which("aarch64-linux-gnu-gcc"),
+    "aarch64-linux-gnu-gcc not installed (scripts/install-toolchains.sh)",
+  );
+  add(
+    "i686-linux-gnu",
+    ["i686-linux-gnu-gcc"],
+    true,
+    which("i686-linux-gnu-gcc"),
+    "i686-linux-gnu-gcc not installed (scripts/install-toolchains.sh)",
+  );
+  add(
+    "x86_64-linux-musl",
+    ["musl-gcc"],
+    true,
+    process.arch === "x64" && which("musl-gcc"),
+    "musl-gcc (musl-tools) not installed on an x86_64 host",
+  );
+  const clang = which("clang");
+  add(
+    "aarch64-linux-musl",
+    ["clang", "--target=aarch64-linux-musl", "-ffreestanding"],
+    false,
+    clang,
+    "clang not installed",
+  );
+  add(
+    "aarch64-apple-darwin",
+    ["clang", "--target=arm64-apple-macos11", "-ffreestanding"],
+    false,
+    clang,
+    "clang not installed",
+  );
+  add(
+    "x86_64-apple-darwin",
+    ["clang", "--target=x86_64-apple-macos10.15", "-ffreestanding"],
+    false,
+    clang,
+    "clang not installed",
+  );
+  return list;
+}
+
+/** The includes a probe needs; without libc headers, `ssize_t` is the signed twin of `size_t` (as on all ABIs here). */
+export function prelude(libc: boolean): string {
+  return libc
+    ? "#include <stddef.h>\n#include <stdint.h>\n#include <sys/types.h>\n#include <pthread.h>\n#include <semaphore.h>\n"
+    : "#include <stddef.h>\n#include <stdint.h>\ntypedef __PTRDIFF_TYPE__ ssize_t;\n";
+}
