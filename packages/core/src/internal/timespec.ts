@@ -9,8 +9,8 @@ export class Timespec {
 
   /** Sets a relative time-out of `ms` milliseconds (FUTEX_WAIT takes a relative time). */
   setRelative(ms: number): Uint32Array {
-    const total = Math.max(0, ms);
-    this.#set(Math.floor(total / 1000), Math.round((total % 1000) * 1e6));
+    const ns = Math.round(clamp(ms) * 1e6);
+    this.#set(Math.floor(ns / 1e9), ns % 1e9);
     return this.words;
   }
 
@@ -18,9 +18,9 @@ export class Timespec {
   setDeadline(clock: number, ms: number): Uint32Array {
     libc().clock_gettime(clock, this.words);
     const w = this.words;
-    const sec = (w[0] as number) + (w[1] as number) * 2 ** 32;
-    const nsec = (w[2] as number) + Math.round((Math.max(0, ms) % 1000) * 1e6);
-    this.#set(sec + Math.floor(Math.max(0, ms) / 1000) + Math.floor(nsec / 1e9), nsec % 1e9);
+    const nowSec = (w[0] as number) + (w[1] as number) * 2 ** 32;
+    const ns = Math.round(clamp(ms) * 1e6) + (w[2] as number);
+    this.#set(nowSec + Math.floor(ns / 1e9), ns % 1e9);
     return this.words;
   }
 
@@ -31,4 +31,9 @@ export class Timespec {
     w[2] = nsec;
     w[3] = 0;
   }
+}
+
+/** Time-outs past 10^12 ms (about 31 years) are treated as that long, which keeps the arithmetic exact enough. */
+function clamp(ms: number): number {
+  return Math.min(Math.max(0, ms), 1e12);
 }

@@ -139,7 +139,11 @@ export class WaitWord {
       timeoutMs === Number.POSITIVE_INFINITY ? -1 : timeoutMs,
       this.#label,
     );
-    if (reply.result === "error") throw this.#error("futex(FUTEX_WAIT)", reply.errno);
+    if (reply.result === "error") {
+      // The segment was closed before the pool thread got to sleep: its address is no longer mapped (EFAULT).
+      assertUsable(this.segment, "WaitWord.waitAsync");
+      throw this.#error("futex(FUTEX_WAIT)", reply.errno);
+    }
     return reply.result;
   }
 
