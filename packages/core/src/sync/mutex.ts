@@ -76,7 +76,8 @@ function kindBits(): { offset: number; pshared: number; robust: number; known: n
  * - `lock()` and `withLock()` block the JS thread (no timers, no I/O) until they get the lock; pass `timeoutMs`
  *   or use `tryLock()` when that matters.
  * - The lock belongs to the thread that took it: unlock it on the same thread, and never hold it across an
- *   `await`.
+ *   `await`. For the same reason there is no `lockAsync()`: a helper thread that waited for the lock would own
+ *   it, not the JS thread. To wait without blocking the event loop, use `WaitWord.waitAsync`.
  * - `Mutex.at` checks that the memory holds an initialised process-shared mutex (the kind word of glibc or musl:
  *   its pshared bit, and no unknown bits), so zeroed or garbage memory gives an error, not a hang. It cannot tell
  *   a mutex from garbage that happens to look like one.

@@ -68,6 +68,26 @@ describe("Condition across processes", () => {
   }, 90_000);
 });
 
+describe("Condition and a dying signaller", () => {
+  test("wait() returns owner-died when the process that signalled dies holding the mutex", async () => {
+    const name = uniqueName("cond");
+    using seg = Segment.create(name, { size: 4096 });
+    const m = Mutex.init(seg, 0);
+    const c = Condition.init(seg, 64);
+    m.lock();
+    // The child can lock only once wait() below releases the mutex, so its signal is not missed.
+    const child = syncChild("signal-and-die", [name, 0, 64]);
+    const outcome = c.wait(m, { timeoutMs: 20_000 });
+    expect(outcome).toBe("owner-died");
+    m.markConsistent();
+    m.unlock();
+    const result = await child.done();
+    expect(result.signalCode).toBe("SIGKILL");
+    expect(m.tryLock()).toBe("acquired");
+    m.unlock();
+  }, 60_000);
+});
+
 describe("the seed-000 pattern with C", () => {
   let c: CompiledC | undefined;
   beforeAll(async () => {
