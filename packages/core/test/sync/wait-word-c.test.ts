@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Segment, WaitWord } from "../../src/index.ts";
+import { Mutex, ReadyWord, Segment, WaitWord } from "../../src/index.ts";
 import { uniqueName } from "../helpers.ts";
 import { Child, type CompiledC, compileC } from "./children.ts";
 
@@ -57,5 +57,28 @@ describe("WaitWord with C", () => {
     expect(woke.exitCode).toBe(0);
     expect(woke.rest).toEqual(["woke 1"]);
     expect(w.load()).toBe(5);
+  }, 60_000);
+
+  test("a C creator following the ReadyWord protocol releases a shmkit process waiting in waitReadyAsync()", async () => {
+    if (!c) {
+      console.warn("skipped: no C compiler (cc) on PATH");
+      return;
+    }
+    const name = uniqueName("cword");
+    using seg = Segment.create(name, { size: 4096 });
+    const ready = ReadyWord.at(seg, 0);
+    // The mutex is not there yet: attaching now is refused rather than left to hang.
+    expect(() => Mutex.at(seg, 8)).toThrow("EINVAL");
+    const creator = new Child([c.bin, "ready", name, "0"]);
+    await ready.waitReadyAsync({ timeoutMs: 20_000 });
+    expect(ready.state).toBe("ready");
+    const m = Mutex.at(seg, 8);
+    expect(m.robust).toBe(true);
+    expect(m.lock()).toBe("acquired");
+    m.unlock();
+    const result = await creator.done();
+    expect(result.rest).toEqual(["initialised"]);
+    // shmkit's initOnce sees the segment as initialised by C and does not run its initialiser.
+    expect(ready.initOnce(() => Mutex.init(seg, 8))).toBe("attached");
   }, 60_000);
 });
