@@ -56,7 +56,15 @@ export async function probeLayouts(
       output,
     ];
     const proc = Bun.spawn(command, { stdout: "pipe", stderr: "pipe", timeout: options.timeoutMs ?? 60_000 });
-    const [stderr, exitCode] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+    const reading = new Response(proc.stderr).text();
+    const exitCode = await proc.exited;
+    // A killed compiler may leave children holding the pipe open: take what stderr has, do not wait for EOF.
+    const stderr = proc.signalCode
+      ? await Promise.race([
+          reading,
+          Bun.sleep(200).then(() => `killed after ${options.timeoutMs ?? 60_000} ms`),
+        ])
+      : await reading;
     if (exitCode !== 0) {
       return {
         ok: false,
