@@ -1,5 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, EXIT_CODE } from "./action.ts";
+import { registerGen } from "./commands/gen.ts";
+import { registerHeader } from "./commands/header.ts";
 import { registerImport } from "./commands/import.ts";
 import { registerInspect } from "./commands/inspect.ts";
 import { registerLayout } from "./commands/layout.ts";
@@ -15,12 +17,15 @@ export function program(): Command {
     .showHelpAfterError()
     .exitOverride();
   // Subcommands made with .command() inherit exitOverride and showHelpAfterError from the root.
+  // In the order of the issue: generate, check layouts against C, then look at live segments.
+  registerGen(root);
+  registerHeader(root);
+  registerLayout(root);
+  registerVerify(root);
+  registerImport(root);
   registerLs(root);
   registerInspect(root);
   registerRm(root);
-  registerImport(root);
-  registerLayout(root);
-  registerVerify(root);
   return root;
 }
 

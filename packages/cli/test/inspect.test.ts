@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { Segment } from "@shmkit/core";
-import { BIN, FIXTURES, ME, readUntil, run, shmkit, uniqueName } from "./helpers.ts";
+import { BIN, FIXTURES, ME, readUntil, run, shmkit, tempDir, uniqueName } from "./helpers.ts";
 
-describe("shmkit inspect (no schema)", () => {
+describe("shmkit inspect", () => {
   test("prints a hex dump with an ASCII column and collapses repeated lines", async () => {
     const name = uniqueName("hex");
     using seg = Segment.create(name, { size: 100 });
@@ -64,6 +64,67 @@ describe("shmkit inspect (no schema)", () => {
     // An explicit range still shows the raw header.
     const raw = JSON.parse((await shmkit(["inspect", name, "--json", "--length", "4"])).stdout);
     expect(raw.hex).toBe("53484d4b");
+  });
+
+  test("--schema --struct decodes a struct that a C program wrote, bitfields included", async () => {
+    using dir = tempDir("cwriter");
+    const exe = `${dir.path}/write-order`;
+    const cc = await run(["cc", "-Wall", "-Werror", "-o", exe, `${FIXTURES}/write-order.c`, "-lrt"]);
+    expect(cc.stderr).toBe("");
+    expect(cc.exitCode).toBe(0);
+    const name = uniqueName("corder");
+    const wrote = await run([exe, name]);
+    expect(wrote.stderr).toBe("");
+    expect(wrote.exitCode).toBe(0);
+    const schema = `${FIXTURES}/schemas/order.schema.ts`;
+    const json = await shmkit(["inspect", name, "--schema", schema, "--struct", "Order", "--json"]);
+    expect(json.stderr).toBe("");
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      typed: null,
+      offset: 0,
+      length: 40,
+      struct: "Order",
+      values: { id: 4242, qty: "-9000000000", price: 101.25, side: 1, kind: 5, tag: "AAPL" },
+    });
+    const text = await shmkit(["inspect", name, "--schema", schema, "--struct", "Order"]);
+    expect(text.stdout).toContain("  qty    int64_t    @8     -9000000000\n");
+    expect(text.stdout).toContain("  kind   uint8_t:3  @24:1  5\n");
+    // Without --struct the schema's two structs are ambiguous for a segment with no header.
+    const ambiguous = await shmkit(["inspect", name, "--schema", schema]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain("exports Order, Wide: name one with --struct");
+    // A struct bigger than the segment is refused before any read.
+    const tooSmall = await shmkit([
+      "inspect",
+      name,
+      "--schema",
+      schema,
+      "--struct",
+      "Order",
+      "--offset",
+      "8",
+    ]);
+    expect(tooSmall.code).toBe(1);
+    expect(tooSmall.stderr).toContain(`${name} has 40 bytes, too few for Order (40 bytes) at offset 8`);
+  }, 60_000);
+
+  test("--schema refuses a typed segment whose fingerprint differs from the schema's layout", async () => {
+    const name = uniqueName("fpr");
+    const made = await run([process.execPath, `${FIXTURES}/typed-counter.ts`, name]);
+    expect(made.exitCode).toBe(0);
+    const { code, stderr, stdout } = await shmkit([
+      "inspect",
+      name,
+      "--schema",
+      `${FIXTURES}/schemas/order.schema.ts`,
+      "--struct",
+      "Wide",
+    ]);
+    expect(stdout).toBe("");
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${name} holds Counter with fingerprint c0ffee0123456789abcdef0123456789, but`);
+    expect(stderr).toContain("the layouts differ, so its bytes would be misread");
   });
 
   test("a missing segment fails with the errno, exit 1", async () => {

@@ -1,13 +1,19 @@
 import { readSync } from "node:fs";
 import { normalizeName, Segment } from "@shmkit/core";
+import { hostTarget } from "@shmkit/core/targets";
+import type { StructLayout } from "@shmkit/layout-gen";
 import type { Command } from "commander";
 import { action, EXIT, parseCount } from "../action.ts";
+import { decodedLines, decodeRecord } from "../decode.ts";
 import { hexdump } from "../hexdump.ts";
 import { formatMode, painter, printError, printJson, println } from "../output.ts";
+import { layoutAll, loadSchema } from "../schema-loader.ts";
 import { readTypedHeader, type TypedHeaderInfo } from "../typed-header.ts";
 import { userName } from "../users.ts";
 
 interface InspectOptions {
+  schema?: string;
+  struct?: string;
   offset?: number;
   length?: number;
   json?: boolean;
@@ -20,9 +26,17 @@ export function registerInspect(program: Command): void {
   program
     .command("inspect")
     .description(
-      "show what a live segment holds: a hex dump, or JSON; --watch redraws on change until Ctrl-C",
+      "show what a live segment holds, field by field with a schema, else as a hex dump; --watch redraws on change",
     )
     .argument("<name>", "segment name, with or without the leading slash")
+    .option(
+      "--schema <file>",
+      "decode field by field with this schema (typed segments: checked by fingerprint)",
+    )
+    .option(
+      "--struct <name>",
+      "the struct to decode (default: the typed segment's, or the schema's only one)",
+    )
     .option(
       "--offset <bytes>",
       "start at this byte (decimal or 0x hex; default: 0, or the struct of a typed segment)",
@@ -39,7 +53,8 @@ export function registerInspect(program: Command): void {
     .addHelpText(
       "after",
       "\nThe segment is read with pread(2), never through a mapping, so a segment that another process" +
-        "\ntruncates cannot crash shmkit.\n\nExample:\n  $ shmkit inspect /orders --length 64\n  $ shmkit inspect orders --watch",
+        "\ntruncates cannot crash shmkit. Without a header (a C layout), --schema decodes at --offset (default 0)." +
+        "\n\nExample:\n  $ shmkit inspect /orders --length 64\n  $ shmkit inspect orders --schema src/order.schema.ts --watch",
     )
     .action(action("inspect", (name: string, options: InspectOptions) => inspect(name, options)));
 }
@@ -47,7 +62,8 @@ export function registerInspect(program: Command): void {
 async function inspect(rawName: string, options: InspectOptions): Promise<number> {
   const name = normalizeName(rawName);
   using seg = Segment.open(name, { readonly: true });
-  const view = viewOf(seg, options);
+  const view = options.schema ? await schemaView(seg, options.schema, options) : viewOf(seg, options);
+  if (typeof view === "number") return view;
   if (!options.watch) {
     const snapshot = read(seg, view);
     if (options.json) printJson(toJson(seg, view, snapshot));
@@ -62,6 +78,64 @@ interface View {
   readonly offset: number;
   readonly length: number | undefined;
   readonly typed: TypedHeaderInfo | undefined;
+  /** With --schema: the struct to decode the range as. */
+  readonly layout?: StructLayout;
+}
+
+/**
+ * The struct to decode with `--schema`: the one named, else the typed segment's, else the schema's only one. A
+ * typed segment must carry the same fingerprint as this host's layout of it, or nothing is decoded.
+ */
+async function schemaView(seg: Segment, schema: string, options: InspectOptions): Promise<View | number> {
+  const typed = readTypedHeader(seg);
+  const loaded = await loadSchema(schema);
+  if (!loaded.ok) {
+    printError("inspect", loaded.message);
+    return EXIT.usage;
+  }
+  const wanted = options.struct ?? typed?.struct;
+  const record = wanted
+    ? (loaded.records.find((r) => r.def.name === wanted) ??
+      loaded.records.find((r) => r.exportName === wanted))
+    : loaded.records.length === 1
+      ? loaded.records[0]
+      : undefined;
+  if (!record) {
+    const known = loaded.records.map((r) => r.def.name).join(", ");
+    printError(
+      "inspect",
+      wanted
+        ? `${wanted}: no such struct or union in ${schema} (it exports: ${known})`
+        : `${schema} exports ${known}: name one with --struct`,
+    );
+    return EXIT.usage;
+  }
+  const target = hostTarget().name;
+  const laid = layoutAll([record], target);
+  if (!laid.ok) {
+    printError("inspect", laid.message);
+    return EXIT.usage;
+  }
+  const layout = laid.layouts[0] as StructLayout;
+  if (typed && typed.fingerprint !== layout.fingerprint) {
+    printError(
+      "inspect",
+      `${seg.name} holds ${typed.struct} with fingerprint ${typed.fingerprint}, but ${schema} lays out ${layout.name} ` +
+        `on ${target} with fingerprint ${layout.fingerprint}: the layouts differ, so its bytes would be misread. ` +
+        "Use the schema the segment was made with.",
+    );
+    return EXIT.problem;
+  }
+  const offset = typed ? typed.dataOffset : (options.offset ?? 0);
+  const size = seg.stat().size;
+  if (offset + layout.size > size) {
+    printError(
+      "inspect",
+      `${seg.name} has ${size} bytes, too few for ${layout.name} (${layout.size} bytes) at offset ${offset}`,
+    );
+    return EXIT.problem;
+  }
+  return { offset, length: layout.size, typed, layout };
 }
 
 function viewOf(seg: Segment, options: InspectOptions): View {
@@ -101,8 +175,20 @@ function render(seg: Segment, view: View, bytes: Uint8Array): string[] {
     const state = paint(typed.ready === "ready" ? "green" : "yellow", typed.ready);
     lines.push(
       `typed segment: struct ${paint("bold", typed.struct)}  fingerprint ${typed.fingerprint}  format ${typed.version}  ${state}`,
-      `  the struct is ${typed.dataSize} bytes at offset ${typed.dataOffset}; give --schema FILE to decode it field by field`,
+      ...(view.layout
+        ? []
+        : [
+            `  the struct is ${typed.dataSize} bytes at offset ${typed.dataOffset}; give --schema FILE to decode it field by field`,
+          ]),
     );
+  }
+  if (view.layout) {
+    const l = view.layout;
+    lines.push(
+      `${paint("bold", `${l.kind} ${l.name}`)}  ${l.size} bytes at offset ${view.offset}  (${l.target}, fingerprint ${l.fingerprint})`,
+      ...decodedLines(l, bytes),
+    );
+    return lines;
   }
   return [...lines, ...hexdump(bytes, view.offset)];
 }
@@ -118,6 +204,13 @@ function toJson(seg: Segment, view: View, bytes: Uint8Array) {
     typed: view.typed ?? null,
     offset: view.offset,
     length: bytes.length,
+    ...(view.layout
+      ? {
+          struct: view.layout.name,
+          fingerprint: view.layout.fingerprint,
+          values: decodeRecord(view.layout, bytes),
+        }
+      : {}),
     hex: Buffer.from(bytes).toString("hex"),
   };
 }

@@ -1,0 +1,60 @@
+import { basename, dirname, join } from "node:path";
+import { emitTypeScript } from "@shmkit/layout-gen";
+import type { Command } from "commander";
+import { action, EXIT } from "../action.ts";
+import { printError } from "../output.ts";
+import { layoutAll, loadSchema } from "../schema-loader.ts";
+import { targetOption, targetOrHost } from "../targets.ts";
+import { shownPath, writeOutput } from "../write-output.ts";
+
+interface GenOptions {
+  out?: string;
+  target?: string;
+  check?: boolean;
+}
+
+/** `shmkit gen <schema.ts>`: the `*.generated.ts` accessor module for a schema, deterministic for CI. */
+export function registerGen(program: Command): void {
+  program
+    .command("gen")
+    .description("write the TypeScript accessors (<name>.generated.ts) for a schema's structs")
+    .argument("<schema>", "a TypeScript module that exports struct()/union() definitions")
+    .option("--out <dir>", "the directory to write to (default: the schema's)")
+    .addOption(targetOption())
+    .option("--check", "write nothing; exit 1 if the file is missing or differs (for CI)")
+    .addHelpText(
+      "after",
+      "\nThe output depends only on the schema, the target and these arguments, so `git diff --exit-code` after" +
+        "\na re-run is a valid CI check. order.schema.ts and order.ts both give order.generated.ts." +
+        "\n\nExample:\n  $ shmkit gen src/order.schema.ts\n  $ shmkit gen src/order.schema.ts --out src/generated --check",
+    )
+    .action(action("gen", (schema: string, options: GenOptions) => gen(schema, options)));
+}
+
+async function gen(schema: string, options: GenOptions): Promise<number> {
+  const target = targetOrHost(options.target);
+  const loaded = await loadSchema(schema);
+  if (!loaded.ok) {
+    printError("gen", loaded.message);
+    return EXIT.usage;
+  }
+  const laid = layoutAll(loaded.records, target);
+  if (!laid.ok) {
+    printError("gen", laid.message);
+    return EXIT.usage;
+  }
+  const schemaPath = shownPath(schema);
+  const name = basename(schemaPath).replace(/(\.schema)?\.[cm]?tsx?$/, "");
+  const out = join(options.out ?? dirname(schemaPath), `${name}.generated.ts`);
+  const command = ["shmkit gen", schemaPath, ...flags(options)].join(" ");
+  const text = emitTypeScript(laid.layouts, { schemaPath, command });
+  return writeOutput(out, text, options.check ?? false) ? EXIT.ok : EXIT.problem;
+}
+
+/** The flags that shape the output, for the banner's regenerate command. */
+export function flags(options: { out?: string; target?: string }): string[] {
+  return [
+    ...(options.out ? ["--out", shownPath(options.out)] : []),
+    ...(options.target ? ["--target", options.target] : []),
+  ];
+}
