@@ -1,4 +1,4 @@
-import { cpus, release } from "node:os";
+import { cpus, loadavg, release } from "node:os";
 
 /** What the numbers were measured on; written into every results file. */
 export function describeHost(): Record<string, string | number | boolean> {
@@ -14,5 +14,10 @@ export function describeHost(): Record<string, string | number | boolean> {
     node: nodeVersion,
     cc,
     taskset: Bun.which("taskset") !== null,
+    // Other work on the machine at the end of the run (1, 5 and 15 minute load averages): read the spin rows
+    // with it in mind.
+    loadavg: loadavg()
+      .map((n) => n.toFixed(2))
+      .join(" "),
   };
 }
