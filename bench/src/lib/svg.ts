@@ -48,7 +48,7 @@ export function renderSvg(rows: Row[], host: Record<string, unknown>, date: stri
     }
     y += 24;
   }
-  const note = `bun ${host.bun}, ${host.cpus} × ${host.cpu}, ${date}. Blue: shmkit; grey: C; orange: other transports.`;
+  const note = `bun ${host.bun}, ${host.cpus} × ${host.cpu}, load ${host.loadavg}, ${date}. Blue: shmkit; grey: C; orange: other transports.`;
   parts.push(`<text x="10" y="${y}" fill="#555">${escapeXml(note)}</text>`);
   const height = y + 16;
   return [
