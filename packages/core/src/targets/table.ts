@@ -105,6 +105,12 @@ export interface Target {
   /** Sizes (bytes) of `_Atomic` integers that are always lock-free; an `_Atomic` of size N is N-aligned. */
   readonly lockFreeSizes: readonly number[];
   readonly bitfields: BitfieldRules;
+  /**
+   * A C enum whose values fit in 32 bits: `unsigned int` when no value is negative, else `int` (gcc "Structures,
+   * Unions, Enumerations, and Bit-Fields" implementation notes; clang agrees; -fshort-enums is not the default on
+   * any of these ABIs; AAPCS64 §10.1.6 fixes the container at 4 bytes for such enums).
+   */
+  readonly enums: TypeInfo;
 }
 
 const ti = (size: number, align: number): TypeInfo => ({ size, align });
@@ -220,6 +226,7 @@ const SYSV_BITS: BitfieldRules = { unnamedAffectsAlign: false };
 const AAPCS64_BITS: BitfieldRules = { unnamedAffectsAlign: true };
 const APPLE_ARM64_BITS: BitfieldRules = { unnamedAffectsAlign: false };
 
+const ENUM = ti(4, 4);
 const P64 = ti(8, 8);
 const P32 = ti(4, 4);
 
@@ -236,6 +243,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     scalars: LP64_X86,
     lockFreeSizes: LOCK_FREE,
     bitfields: SYSV_BITS,
+    enums: ENUM,
   },
   "aarch64-linux-gnu": {
     name: "aarch64-linux-gnu",
@@ -249,6 +257,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     scalars: LP64_AAPCS,
     lockFreeSizes: LOCK_FREE,
     bitfields: AAPCS64_BITS,
+    enums: ENUM,
   },
   "i686-linux-gnu": {
     name: "i686-linux-gnu",
@@ -262,6 +271,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     scalars: ILP32_I386,
     lockFreeSizes: LOCK_FREE,
     bitfields: SYSV_BITS,
+    enums: ENUM,
   },
   "x86_64-linux-musl": {
     name: "x86_64-linux-musl",
@@ -275,6 +285,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     scalars: LP64_X86,
     lockFreeSizes: LOCK_FREE,
     bitfields: SYSV_BITS,
+    enums: ENUM,
   },
   "aarch64-linux-musl": {
     name: "aarch64-linux-musl",
@@ -288,6 +299,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     scalars: LP64_AAPCS,
     lockFreeSizes: LOCK_FREE,
     bitfields: AAPCS64_BITS,
+    enums: ENUM,
   },
   "aarch64-apple-darwin": {
     name: "aarch64-apple-darwin",
@@ -301,6 +313,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     scalars: LP64_APPLE_ARM,
     lockFreeSizes: LOCK_FREE,
     bitfields: APPLE_ARM64_BITS,
+    enums: ENUM,
   },
   "x86_64-apple-darwin": {
     name: "x86_64-apple-darwin",
@@ -314,6 +327,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
     scalars: LP64_X86,
     lockFreeSizes: LOCK_FREE,
     bitfields: SYSV_BITS,
+    enums: ENUM,
   },
 };
 

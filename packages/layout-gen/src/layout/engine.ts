@@ -191,7 +191,7 @@ function placeBitfield(
   const el = spec.element;
   const info =
     el.kind === "enum"
-      ? { storage: enumType(el).scalar, size: 4, align: 4, typeAlign: 4 }
+      ? { storage: enumType(el).scalar, size: target.enums.size, align: target.enums.align }
       : scalarOf(el, target);
   const type: FieldType =
     el.kind === "enum" ? enumType(el) : { kind: "scalar", scalar: info.storage, cType: el.c };

@@ -72,8 +72,10 @@ export function resolve(spec: TypeSpec, ctx: ResolveContext): Resolved {
         userAlign: undefined,
       };
     }
-    case "enum":
-      return { type: enumType(spec), size: 4, align: 4, typeAlign: 4, userAlign: undefined };
+    case "enum": {
+      const { size, align } = target.enums;
+      return { type: enumType(spec), size, align, typeAlign: align, userAlign: undefined };
+    }
     case "atomic": {
       const s = scalarOf(spec.element, target);
       if (!target.lockFreeSizes.includes(s.size)) {

@@ -70,6 +70,10 @@ export function targetCompilers(): TargetCompiler[] {
     clang,
     "clang not installed",
   );
+  // clang for the Linux targets too, since C programs sharing a segment may be built with either compiler.
+  for (const target of ["x86_64-linux-gnu", "aarch64-linux-gnu", "i686-linux-gnu"] as const) {
+    add(target, ["clang", `--target=${target}`], true, clang, "clang not installed");
+  }
   return list;
 }
 
