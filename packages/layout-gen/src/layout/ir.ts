@@ -47,12 +47,18 @@ export type FieldType =
 export interface FieldLayout {
   /** The field name; unnamed bitfields have `name: undefined`. */
   readonly name: string | undefined;
-  /** Byte offset from the start of the struct; for a bitfield, the offset of its storage unit. */
+  /**
+   * Byte offset from the start of the struct. For a bitfield: the byte that holds its first bit (so
+   * `offset * 8 + bitOffset` is the bit position in the struct, bits numbered from the least significant bit of
+   * byte 0, as gcc and clang number them on these little-endian targets).
+   */
   readonly offset: number;
+  /** Bytes; for a bitfield, the bytes its bits touch (0 for a zero-width one), never past the struct's end. */
   readonly size: number;
+  /** The field's alignment in this struct (1 when packed); for a bitfield, its type's member alignment. */
   readonly align: number;
   readonly type: FieldType;
-  /** Bitfields only: the position of the first bit, counted from `offset * 8`, and the width in bits. */
+  /** Bitfields only: the position of the first bit (0 to 7), counted from `offset * 8`, and the width in bits. */
   readonly bitOffset?: number;
   readonly bitWidth?: number;
 }
