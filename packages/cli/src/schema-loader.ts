@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { TargetName } from "@shmkit/core/targets";
-import { layoutOf, type RecordDef, SchemaError, type StructLayout } from "@shmkit/layout-gen";
+import type { RecordDef, StructLayout } from "@shmkit/layout-gen";
 
 export type LoadedModule =
   | { readonly ok: true; readonly path: string; readonly exports: Readonly<Record<string, unknown>> }
@@ -118,7 +118,9 @@ export type Laid =
   | { readonly ok: false; readonly message: string };
 
 /** `layoutOf` for each record on `target`; a SchemaError (say, an atomic that is not lock-free there) is a message. */
-export function layoutAll(records: readonly ExportedRecord[], target: TargetName): Laid {
+export async function layoutAll(records: readonly ExportedRecord[], target: TargetName): Promise<Laid> {
+  // Loaded on first use: the emitters pull in ts-morph, which `shmkit ls` and `rm` have no use for.
+  const { layoutOf, SchemaError } = await import("@shmkit/layout-gen");
   const layouts: StructLayout[] = [];
   for (const record of records) {
     try {

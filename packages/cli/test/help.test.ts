@@ -28,4 +28,32 @@ describe("shmkit", () => {
     expect(code).toBe(2);
     expect(stderr).toContain("unknown option '--no-such-option'");
   });
+
+  const commands = ["gen", "header", "layout", "verify", "import", "ls", "inspect", "rm"];
+
+  test("the root help lists every command in the order of the issue", async () => {
+    const { stdout } = await shmkit("--help");
+    const listed = stdout
+      .split("\n")
+      .map((l) => /^ {2}([a-z]+) /.exec(l)?.[1])
+      .filter((c): c is string => c !== undefined && c !== "help");
+    expect(listed).toEqual(commands);
+  });
+
+  for (const command of commands) {
+    test(`shmkit ${command} --help prints its usage, options and an example, and exits 0`, async () => {
+      const { code, stdout, stderr } = await shmkit(command, "--help");
+      expect(stderr).toBe("");
+      expect(code).toBe(0);
+      expect(stdout).toContain(`Usage: shmkit ${command} [options]`);
+      expect(stdout).toContain("Example:");
+      expect(stdout).not.toContain("\x1b[");
+    });
+  }
+
+  test("an unknown command exits 2", async () => {
+    const { code, stderr } = await shmkit("frobnicate");
+    expect(code).toBe(2);
+    expect(stderr).toContain("unknown command 'frobnicate'");
+  });
 });

@@ -1,5 +1,4 @@
 import { basename, dirname, join } from "node:path";
-import { emitTypeScript } from "@shmkit/layout-gen";
 import type { Command } from "commander";
 import { action, EXIT } from "../action.ts";
 import { printError } from "../output.ts";
@@ -38,7 +37,7 @@ async function gen(schema: string, options: GenOptions): Promise<number> {
     printError("gen", loaded.message);
     return EXIT.usage;
   }
-  const laid = layoutAll(loaded.records, target);
+  const laid = await layoutAll(loaded.records, target);
   if (!laid.ok) {
     printError("gen", laid.message);
     return EXIT.usage;
@@ -47,6 +46,7 @@ async function gen(schema: string, options: GenOptions): Promise<number> {
   const name = basename(schemaPath).replace(/(\.schema)?\.[cm]?tsx?$/, "");
   const out = join(options.out ?? dirname(schemaPath), `${name}.generated.ts`);
   const command = ["shmkit gen", schemaPath, ...flags(options)].join(" ");
+  const { emitTypeScript } = await import("@shmkit/layout-gen");
   const text = emitTypeScript(laid.layouts, { schemaPath, command });
   return writeOutput(out, text, options.check ?? false) ? EXIT.ok : EXIT.problem;
 }

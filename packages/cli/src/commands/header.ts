@@ -1,4 +1,3 @@
-import { emitCHeader } from "@shmkit/layout-gen";
 import type { Command } from "commander";
 import { action, EXIT } from "../action.ts";
 import { printError } from "../output.ts";
@@ -41,13 +40,14 @@ async function header(schema: string, options: HeaderOptions): Promise<number> {
     printError("header", loaded.message);
     return EXIT.usage;
   }
-  const laid = layoutAll(loaded.records, target);
+  const laid = await layoutAll(loaded.records, target);
   if (!laid.ok) {
     printError("header", laid.message);
     return EXIT.usage;
   }
   const schemaPath = shownPath(schema);
   const command = ["shmkit header", schemaPath, ...flags(options)].join(" ");
+  const { emitCHeader } = await import("@shmkit/layout-gen");
   const text = emitCHeader(laid.layouts, { schemaPath, command });
   if (!options.out) {
     process.stdout.write(text);

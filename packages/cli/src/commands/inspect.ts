@@ -111,7 +111,7 @@ async function schemaView(seg: Segment, schema: string, options: InspectOptions)
     return EXIT.usage;
   }
   const target = hostTarget().name;
-  const laid = layoutAll([record], target);
+  const laid = await layoutAll([record], target);
   if (!laid.ok) {
     printError("inspect", laid.message);
     return EXIT.usage;

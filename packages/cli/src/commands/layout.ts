@@ -38,7 +38,7 @@ async function layout(schema: string, options: LayoutOptions): Promise<number> {
     printError("layout", loaded.message);
     return EXIT.usage;
   }
-  const laid = layoutAll(loaded.records, target);
+  const laid = await layoutAll(loaded.records, target);
   if (!laid.ok) {
     printError("layout", laid.message);
     return EXIT.usage;

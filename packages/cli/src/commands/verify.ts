@@ -56,7 +56,7 @@ async function verify(schema: string, options: VerifyOptions): Promise<number> {
     printError("verify", loaded.message);
     return EXIT.usage;
   }
-  const laid = layoutAll(loaded.records, target);
+  const laid = await layoutAll(loaded.records, target);
   if (!laid.ok) {
     printError("verify", laid.message);
     return EXIT.usage;
