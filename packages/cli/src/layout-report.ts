@@ -78,7 +78,7 @@ export function layoutReport(
           `\t${paint("yellow", `/* XXX ${hole.size} byte${hole.size === 1 ? "" : "s"} hole, try to pack */`)}`,
         );
     }
-    if (layout.kind === "struct" && field.bitOffset === undefined) {
+    if (layout.kind === "struct") {
       while (field.offset >= line * CACHE_LINE) {
         lines.push(
           `\t${paint("dim", `/* --- cacheline ${line} boundary (${line * CACHE_LINE} bytes) --- */`)}`,

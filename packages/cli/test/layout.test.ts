@@ -29,6 +29,26 @@ describe("shmkit layout", () => {
     expect(lines.at(-2)).toBe("};");
   });
 
+  test("marks a cache-line boundary before a bitfield that starts it, and after a member that straddles one", async () => {
+    const { code, stdout } = await shmkit([
+      "layout",
+      `${SCHEMAS}/cacheline.schema.ts`,
+      "--target",
+      "x86_64-linux-gnu",
+    ]);
+    expect(code).toBe(0);
+    expect(stdout.split("\n").slice(1, 9)).toEqual([
+      "\tuint8_t head[64];               /*      0    64 */",
+      "\t/* --- cacheline 1 boundary (64 bytes) --- */",
+      "\tuint8_t flag:1;                 /*     64: 0  1 */",
+      "\tuint8_t body[70];               /*     65    70 */",
+      "\t/* --- cacheline 2 boundary (128 bytes) was 7 bytes ago --- */",
+      "\t/* XXX 1 byte hole, try to pack */",
+      "\tuint64_t tail;                  /*    136     8 */",
+      "",
+    ]);
+  });
+
   test("--json prints the documented shape, with bitOffset/bitWidth for bitfields only", async () => {
     const { code, stdout } = await shmkit(["layout", SHARED, "--json", "--target", "x86_64-linux-gnu"]);
     expect(code).toBe(0);
