@@ -104,6 +104,11 @@ export class Quote {
     return TypedSegment.open(Quote, name, options);
   }
 
+  /** open() that waits for the ready state without blocking the event loop. */
+  static openAsync(name: string, options: TypedOpenOptions = {}): Promise<TypedSegment<Quote>> {
+    return TypedSegment.openAsync(Quote, name, options);
+  }
+
   /** Reads a Quote at `offset` of any segment, with no header (C layouts); checks bounds and alignment. */
   static attach(segment: Segment, offset: number = 0): Quote {
     return TypedSegment.attach(Quote, segment, offset);
