@@ -12,6 +12,11 @@
  * );
  * if (!result.ok) throw new Error(result.stderr);
  * result.types[0]; // { type: "struct S", size: 16, align: 4, fields: [{ path: "d", offset: 4, size: 8 }, …] }
+ *
+ * // Checking a schema against a C header (what `shmkit verify` does):
+ * const layout = layoutOf(Order, { target: "i686-linux-gnu" });
+ * const probed = await probeLayouts(header, [probeQueryFor(layout)], { compiler: "i686-linux-gnu-gcc" });
+ * if (probed.ok) layoutProblems(layout, probed.types[0]!, "order.h"); // ["Order.qty: offset 8 in the schema, 12 in order.h"]
  * ```
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -21,6 +26,7 @@ import { readObject } from "./object-file.ts";
 import { bitsSymbol, MAGIC, NUMBERS_SYMBOL, normaliseField, probeSource } from "./source.ts";
 import type { ProbedField, ProbedType, ProbeOptions, ProbeQuery, ProbeResult } from "./types.ts";
 
+export { layoutProblems, probeQueryFor } from "./compare.ts";
 export type { ObjectFormat } from "./object-file.ts";
 export { probeSource } from "./source.ts";
 export type * from "./types.ts";

@@ -1,6 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { ShmArgumentError } from "@shmkit/core";
-import { compilerArgv, probeLayouts } from "../../src/probe/index.ts";
+import { layoutOf, struct, t } from "../../src/index.ts";
+import {
+  compilerArgv,
+  layoutProblems,
+  type ProbedType,
+  probeLayouts,
+  probeQueryFor,
+} from "../../src/probe/index.ts";
 import { targetCompilers } from "../fuzz/support/compilers.ts";
 
 const SOURCE = `
@@ -106,5 +113,66 @@ describe("probeLayouts()", () => {
       "--target=arm64-apple-macos11",
     ]);
     expect(compilerArgv()).toEqual(["cc"]);
+  });
+});
+
+describe("probeQueryFor() and layoutProblems()", () => {
+  const Order = struct("Order", {
+    id: t.u32,
+    qty: t.u64,
+    flags: t.bits(t.u8, 3),
+    _0: t.pad(t.u8, 0),
+    more: t.bits(t.u8, 2),
+  });
+
+  // These compare x86_64 layouts, so they need the native x86_64 gcc.
+  const native = targetCompilers().find((tc) => tc.target === "x86_64-linux-gnu" && tc.compiler[0] === "gcc");
+
+  test.skipIf(native?.missing !== undefined)(
+    "a header that matches the schema gives no problems",
+    async () => {
+      const layout = layoutOf(Order, { target: "x86_64-linux-gnu" });
+      const header =
+        "#include <stdint.h>\nstruct Order { uint32_t id; uint64_t qty; uint8_t flags : 3; uint8_t : 0; uint8_t more : 2; };";
+      const result = await probeLayouts(header, [probeQueryFor(layout)], { compiler: "gcc" });
+      if (!result.ok) throw new Error(result.stderr);
+      expect(layoutProblems(layout, result.types[0] as ProbedType, "order.h")).toEqual([]);
+    },
+  );
+
+  test.skipIf(native?.missing !== undefined)(
+    "a header that differs gives one sentence per difference, with the place",
+    async () => {
+      const layout = layoutOf(Order, { target: "x86_64-linux-gnu" });
+      const header =
+        "#include <stdint.h>\nstruct __attribute__((packed)) Order { uint32_t id; uint64_t qty; uint8_t flags : 4; uint8_t more : 2; };";
+      const result = await probeLayouts(header, [probeQueryFor(layout)], { compiler: "gcc" });
+      if (!result.ok) throw new Error(result.stderr);
+      expect(layoutProblems(layout, result.types[0] as ProbedType, "order.h")).toEqual([
+        "Order: size 24 in the schema, 13 in order.h",
+        "Order: alignment 8 in the schema, 1 in order.h",
+        "Order.qty: offset 8 in the schema, 4 in order.h",
+        "Order.flags: bit offset 128 in the schema, 96 in order.h",
+        "Order.flags: bit width 3 in the schema, 4 in order.h",
+        "Order.more: bit offset 136 in the schema, 100 in order.h",
+      ]);
+    },
+  );
+
+  test("probeQueryFor() asks for named members only, marking bitfields and flexible arrays", () => {
+    const layout = layoutOf(
+      struct("Q", { a: t.u8, b: t.bits(t.u8, 1), _p: t.pad(t.u8, 2), c: t.flex(t.u16) }),
+      {
+        target: "x86_64-linux-gnu",
+      },
+    );
+    expect(probeQueryFor(layout)).toEqual({
+      type: "struct Q",
+      fields: [
+        { path: "a", bitfield: false, flexible: false },
+        { path: "b", bitfield: true, flexible: false },
+        { path: "c", bitfield: false, flexible: true },
+      ],
+    });
   });
 });

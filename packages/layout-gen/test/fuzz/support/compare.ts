@@ -1,13 +1,6 @@
 import type { TargetName } from "@shmkit/core/targets";
-import {
-  layoutOf,
-  type RecordDef,
-  type StructLayout,
-  struct,
-  type TypeSpec,
-  union,
-} from "../../../src/index.ts";
-import { type ProbedType, type ProbeField, probeLayouts } from "../../../src/probe/index.ts";
+import { layoutOf, type RecordDef, struct, type TypeSpec, union } from "../../../src/index.ts";
+import { layoutProblems, type ProbedType, probeLayouts, probeQueryFor } from "../../../src/probe/index.ts";
 import { cDeclarations } from "./c-source.ts";
 import { prelude, type TargetCompiler } from "./compilers.ts";
 
@@ -25,35 +18,6 @@ export function allRecords(roots: readonly RecordDef[]): RecordDef[] {
   return [...seen.values()];
 }
 
-function fieldQueries(def: RecordDef): ProbeField[] {
-  return def.fields
-    .filter((f) => !(f.type.kind === "bits" && f.type.unnamed))
-    .map((f) => ({ path: f.name, bitfield: f.type.kind === "bits", flexible: f.type.kind === "flex" }));
-}
-
-/** The differences between the engine's layout and the compiler's, as sentences (`S.f: offset 8 here, 4 in gcc`). */
-export function differences(layout: StructLayout, probed: ProbedType): string[] {
-  const out: string[] = [];
-  const where = layout.name;
-  if (layout.size !== probed.size)
-    out.push(`${where}: size ${layout.size} here, ${probed.size} in the compiler`);
-  if (layout.align !== probed.align)
-    out.push(`${where}: align ${layout.align} here, ${probed.align} in the compiler`);
-  const named = layout.fields.filter((f) => f.name !== undefined);
-  named.forEach((field, i) => {
-    const p = probed.fields[i];
-    if (!p) return;
-    const mine = [field.offset, field.size, field.bitOffset ?? 0, field.bitWidth ?? 0];
-    const theirs = [p.offset, p.size, p.bitOffset ?? 0, p.bitWidth ?? 0];
-    if (mine.join() !== theirs.join()) {
-      out.push(
-        `${where}.${field.name}: offset/size/bit/width ${mine.join("/")} here, ${theirs.join("/")} in the compiler`,
-      );
-    }
-  });
-  return out;
-}
-
 export interface Mismatch {
   readonly root: RecordDef;
   readonly problems: string[];
@@ -68,13 +32,13 @@ export async function checkBatch(roots: readonly RecordDef[], tc: TargetCompiler
   const source = prelude(tc.libc) + cDeclarations(roots);
   const result = await probeLayouts(
     source,
-    records.map((def) => ({ type: `${def.kind} ${def.name}`, fields: fieldQueries(def) })),
+    records.map((def) => probeQueryFor(layoutOf(def, { target }))),
     { compiler: tc.compiler, timeoutMs: 120_000 },
   );
   if (!result.ok) throw new Error(`${tc.compiler.join(" ")} failed:\n${result.stderr.slice(0, 4000)}`);
   const problemsOf = new Map<string, string[]>();
   records.forEach((def, i) => {
-    const problems = differences(layoutOf(def, { target }), result.types[i] as ProbedType);
+    const problems = layoutProblems(layoutOf(def, { target }), result.types[i] as ProbedType, tc.compiler[0]);
     if (problems.length) problemsOf.set(def.name, problems);
   });
   const mismatches: Mismatch[] = [];
