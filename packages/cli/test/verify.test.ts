@@ -126,6 +126,18 @@ describe.skipIf(!HAS_CLANG)(HAS_CLANG ? "shmkit verify" : `shmkit verify (skippe
     expect(r.lines).toEqual(["Order: in schema, not in order.h"]);
   });
 
+  test("a header member of a type no schema can hold (a pointer) is still measured where the schema has a u64", async () => {
+    using dir = tempDir("pointer");
+    await Bun.write(
+      `${dir.path}/node.h`,
+      "#include <stdint.h>\nstruct node {\n  int32_t value;\n  struct node *next;\n  uint32_t flags;\n};\n",
+    );
+    const schema = `${import.meta.dir}/fixtures/schemas/node.schema.ts`;
+    const ok = await shmkit(["verify", schema, "--header", `${dir.path}/node.h`]);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+  });
+
   test("--json lists the problems with kind, both values and the place", async () => {
     const r = await verifyEdited((h) => h.replace("uint8_t kind : 3;", "uint8_t kind : 4;"), ["--json"]);
     expect(r.code).toBe(1);
@@ -199,6 +211,31 @@ for (const target of ["aarch64-linux-gnu", "i686-linux-gnu"] as const) {
         expect(r.stderr).toBe("");
         expect(r.code).toBe(0);
         expect(r.stdout.trim()).toBe(`ok: 2 structs, 14 members checked against shared.h (${target}, ${cc})`);
+      });
+
+      test("a pointer member where the schema keeps a u64 offset: same width on LP64, not on ILP32", async () => {
+        using dir = tempDir("pointer");
+        const header =
+          "#include <stdint.h>\nstruct node {\n  int32_t value;\n  struct node *next;\n  uint32_t flags;\n};\n";
+        await Bun.write(`${dir.path}/node.h`, header);
+        const r = await shmkit([
+          "verify",
+          `${FIXTURES}/schemas/node.schema.ts`,
+          "--header",
+          `${dir.path}/node.h`,
+          "--target",
+          target,
+        ]);
+        if (target === "i686-linux-gnu") {
+          expect(r.code).toBe(1);
+          expect(r.stdout.trimEnd().split("\n")).toEqual([
+            "node: size 16 in schema, 12 in node.h:2",
+            "node.next: size 8 in schema, 4 in node.h:4",
+            "node.flags: offset 12 in schema, 8 in node.h:5",
+          ]);
+        } else {
+          expect(r.code).toBe(0);
+        }
       });
 
       test("long against int64_t agrees on LP64 and not on ILP32", async () => {

@@ -81,7 +81,14 @@ export class HeaderDeclarations {
   readonly #converted = new Map<string, Converted<CRecord>>();
   readonly #enums = new Map<string, CEnum>();
 
-  constructor(ast: unknown) {
+  /**
+   * `lenient`: for `verify`, which needs only member names and places, members of types a schema cannot hold
+   * (pointers, say) become `opaque` instead of problems, and `#pragma pack` is left to the compiler to measure.
+   */
+  readonly #lenient: boolean;
+
+  constructor(ast: unknown, options: { lenient?: boolean } = {}) {
+    this.#lenient = options.lenient ?? false;
     const root = ast as Node;
     this.#locate(root);
     const top = root.inner ?? [];
@@ -135,12 +142,13 @@ export class HeaderDeclarations {
           break;
         case "AlignedAttr": {
           const value = constant(member);
-          if (value === undefined)
+          if (value !== undefined) align = Math.max(align ?? 0, value);
+          else if (!this.#lenient)
             problems.push(`${name}: __attribute__((aligned)) needs a number of bytes (${where})`);
-          else align = Math.max(align ?? 0, value);
           break;
         }
         case "MaxFieldAlignmentAttr":
+          if (this.#lenient) break;
           problems.push(
             `${name}: #pragma pack is not supported; use __attribute__((packed)) or aligned(N) instead (${where})`,
           );
@@ -213,6 +221,7 @@ export class HeaderDeclarations {
       else if (child.kind === "AlignedAttr") {
         const value = constant(child);
         if (value === undefined) {
+          if (this.#lenient) continue;
           return {
             ok: false,
             problems: [`${path}: __attribute__((aligned)) needs a number of bytes (${where})`],
@@ -221,7 +230,7 @@ export class HeaderDeclarations {
         align = Math.max(align ?? 0, value);
       } else if (child.kind === "PackedAttr") packed = true;
     }
-    if (packed) {
+    if (packed && !this.#lenient) {
       return {
         ok: false,
         problems: [
@@ -256,7 +265,10 @@ export class HeaderDeclarations {
     path: string,
     where: string,
   ): Converted<CType> {
-    const fail = (why: string): Converted<CType> => ({ ok: false, problems: [`${path}: ${why} (${where})`] });
+    const fail = (why: string): Converted<CType> =>
+      this.#lenient
+        ? { ok: true, value: { kind: "opaque", spelling: qualType } }
+        : { ok: false, problems: [`${path}: ${why} (${where})`] };
     let text = qualType.trim();
     const dims: string[] = [];
     for (let m = /\s*\[(\d*)\]$/.exec(text); m; m = /\s*\[(\d*)\]$/.exec(text)) {

@@ -48,7 +48,9 @@ export type CType =
   | { readonly kind: "flexible"; readonly element: CType }
   | { readonly kind: "record"; readonly record: CRecord }
   | { readonly kind: "enum"; readonly enum: CEnum }
-  | { readonly kind: "atomic"; readonly value: CType };
+  | { readonly kind: "atomic"; readonly value: CType }
+  /** A type no schema can hold (a pointer, say): only `verify` reads such members, for their place and name. */
+  | { readonly kind: "opaque"; readonly spelling: string };
 
 export interface CField {
   /** Undefined for unnamed bitfields. */

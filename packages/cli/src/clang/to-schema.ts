@@ -120,6 +120,9 @@ export function schemaSource(records: readonly CRecord[], options: SchemaSourceO
         return enumNames.get(type.enum.name) ?? "t.int";
       case "atomic":
         return `t.atomic(${typeText(type.value)})`;
+      case "opaque":
+        // Only a lenient reading (verify) makes these; import reads strictly and reports them as problems.
+        throw new Error(`import: ${type.spelling} has no schema type`);
     }
   };
   for (const record of ordered) {

@@ -78,7 +78,7 @@ async function verify(schema: string, options: VerifyOptions): Promise<number> {
     printError("verify", ast.message);
     return EXIT.usage;
   }
-  const decls = new HeaderDeclarations(ast.ast);
+  const decls = new HeaderDeclarations(ast.ast, { lenient: true });
 
   const problems: Problem[] = [];
   const plans: StructPlan[] = [];
