@@ -98,6 +98,7 @@ export function validateRecord(def: RecordDef): void {
     }
     validateType(field.type, s, field, true);
   });
+  checkTags(def);
 }
 
 function validateType(type: TypeSpec, s: string, field: FieldDef, top: boolean): void {
@@ -221,4 +222,50 @@ function validateEnum(name: string, members: Readonly<Record<string, number>>, s
       `enum ${name} mixes negative values with values above INT_MAX; it would not fit in int`,
     );
   }
+}
+
+/**
+ * C has one namespace for struct, union and enum tags: in one schema a tag must name one thing. The same
+ * definition used twice is fine; `struct State` beside `enum State`, or two different `enum State`s, is not.
+ */
+function checkTags(def: RecordDef): void {
+  const tags = new Map<string, { kind: string; value: unknown; key: string }>();
+  // `key` compares definitions by content, so the same schema written twice still counts as one.
+  const see = (name: string, kind: string, value: unknown, key: string, field: string): void => {
+    const known = tags.get(name);
+    if (!known) {
+      tags.set(name, { kind, value, key });
+      return;
+    }
+    if (known.value === value || (known.kind === kind && known.key === key)) return;
+    throw new SchemaError(
+      def.name,
+      field,
+      known.kind === kind
+        ? `two different ${kind} definitions are named ${name}; C needs one ${kind} ${name}`
+        : `${kind} ${name} clashes with ${known.kind} ${name} (C has one namespace for struct, union and enum tags)`,
+    );
+  };
+  const visit = (type: TypeSpec, field: string): void => {
+    switch (type.kind) {
+      case "struct":
+      case "union":
+        see(type.name, type.kind, type, JSON.stringify(type), field);
+        for (const f of type.fields) visit(f.type, field);
+        return;
+      case "enum":
+        see(type.name, "enum", type, JSON.stringify(Object.entries(type.members)), field);
+        return;
+      case "bits":
+      case "array":
+      case "aligned":
+      case "flex":
+        visit(type.element as TypeSpec, field);
+        return;
+      default:
+        return;
+    }
+  };
+  see(def.name, def.kind, def, JSON.stringify(def), "");
+  for (const f of def.fields) visit(f.type, f.name);
 }

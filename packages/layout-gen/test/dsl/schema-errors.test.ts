@@ -151,3 +151,38 @@ describe("DSL shapes", () => {
     expect(layoutOf(Shared, { target: "aarch64-linux-gnu" }).size).toBe(232);
   });
 });
+
+describe("tags (C has one namespace for struct, union and enum names)", () => {
+  test("an enum named like a nested struct is refused", () => {
+    const State = struct("State", { v: t.u8 });
+    const e = schemaError(() => struct("Machine", { s: State, e: t.enum("State", { A: 0 }) }));
+    expect(e.message).toBe(
+      "Machine.e: enum State clashes with struct State (C has one namespace for struct, union and enum tags)",
+    );
+  });
+  test("two different enums with one name are refused", () => {
+    const e = schemaError(() =>
+      struct("Two", { a: t.enum("Mode", { X: 0 }), b: t.bits(t.enum("Mode", { X: 1 }), 2) }),
+    );
+    expect([e.field, e.message]).toEqual([
+      "b",
+      "Two.b: two different enum definitions are named Mode; C needs one enum Mode",
+    ]);
+  });
+  test("the same definition, or an identical one, may appear twice", () => {
+    const P = struct("P", { x: t.f64 });
+    expect(() =>
+      struct("Line", {
+        a: P,
+        b: struct("P", { x: t.f64 }),
+        m: t.enum("M", { A: 0 }),
+        n: t.enum("M", { A: 0 }),
+      }),
+    ).not.toThrow();
+  });
+  test("a nested record named like its parent is refused", () => {
+    expect(schemaError(() => struct("Node", { inner: struct("Node", { v: t.u8 }) })).message).toContain(
+      "Node",
+    );
+  });
+});
