@@ -19,7 +19,10 @@ export interface ProbeOptions {
    * `i686-linux-gnu-gcc`, `clang --target=arm64-apple-macos11`. It is only asked to compile (`-c`), never to run.
    */
   readonly compiler?: string | readonly string[];
-  /** Extra flags, e.g. `-I include` or `-D_GNU_SOURCE`. */
+  /**
+   * Extra flags, e.g. `-D_GNU_SOURCE`. The source is compiled from a temporary directory, so pass
+   * `-I <the header's directory>` when it has quoted `#include`s of its neighbours.
+   */
   readonly flags?: readonly string[];
   /** Give up on the compiler after this long (default 60 s). */
   readonly timeoutMs?: number;
