@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { truncateSync } from "node:fs";
 import { Segment } from "@shmkit/core";
 import { BIN, FIXTURES, ME, readUntil, run, shmkit, tempDir, uniqueName } from "./helpers.ts";
 
@@ -109,6 +110,90 @@ describe("shmkit inspect", () => {
     expect(tooSmall.stderr).toContain(`${name} has 40 bytes, too few for Order (40 bytes) at offset 8`);
   }, 60_000);
 
+  test("--watch --schema --json prints one decoded frame per change", async () => {
+    const name = uniqueName("watchschema");
+    using seg = Segment.create(name, { size: 40 });
+    const dv = new DataView(seg.buffer);
+    dv.setUint32(0, 1, true);
+    const child = Bun.spawn(
+      [
+        BIN,
+        "inspect",
+        name,
+        "--schema",
+        `${FIXTURES}/schemas/order.schema.ts`,
+        "--struct",
+        "Order",
+        "--json",
+        "--watch",
+        "--interval",
+        "50",
+      ],
+      {
+        stdout: "pipe",
+        stderr: "pipe",
+        env: { ...process.env, NO_COLOR: "1" },
+        timeout: 60_000,
+        killSignal: "SIGKILL",
+      },
+    );
+    try {
+      const reader = child.stdout.getReader();
+      const out = { text: "" };
+      await readUntil(reader, out, (t) => t.includes("\n"));
+      expect(JSON.parse(out.text.split("\n")[0] ?? "").values).toMatchObject({ id: 1, kind: 0 });
+      dv.setUint32(0, 4243, true);
+      seg.bytes[24] = 0b1010; // side = 0, kind = 5
+      await readUntil(reader, out, (t) =>
+        t.split("\n").some((l) => l.includes('"id":4243') && l.includes('"kind":5')),
+      );
+      child.kill("SIGINT");
+      expect(await child.exited).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 90_000);
+
+  test("--watch --schema says so, without crashing, when another process truncates the segment", async () => {
+    const name = uniqueName("shrink");
+    Segment.create(name, { size: 40 }).close();
+    const child = Bun.spawn(
+      [
+        BIN,
+        "inspect",
+        name,
+        "--schema",
+        `${FIXTURES}/schemas/order.schema.ts`,
+        "--struct",
+        "Order",
+        "--watch",
+        "--interval",
+        "50",
+      ],
+      {
+        stdout: "pipe",
+        stderr: "pipe",
+        env: { ...process.env, NO_COLOR: "1" },
+        timeout: 60_000,
+        killSignal: "SIGKILL",
+      },
+    );
+    try {
+      const reader = child.stdout.getReader();
+      const out = { text: "" };
+      await readUntil(reader, out, (t) => t.includes("  tag "));
+      truncateSync(`/dev/shm${name}`, 8);
+      await readUntil(reader, out, (t) =>
+        t.includes("only 8 of the struct's 40 bytes are left: the segment was truncated"),
+      );
+      child.kill("SIGINT");
+      expect(await child.exited).toBe(0);
+      expect(child.signalCode).toBeNull();
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 90_000);
+
   test("--schema refuses a typed segment whose fingerprint differs from the schema's layout", async () => {
     const name = uniqueName("fpr");
     const made = await run([process.execPath, `${FIXTURES}/typed-counter.ts`, name]);
@@ -139,7 +224,6 @@ describe("shmkit inspect", () => {
     // ftruncate to 0 from this process, as a creator that has not sized it yet would leave it.
     const seg = Segment.create(name, { size: 64 });
     seg.close();
-    const { truncateSync } = await import("node:fs");
     truncateSync(`/dev/shm${name}`, 0);
     const { code, stderr } = await shmkit(["inspect", name]);
     expect(code).toBe(1);

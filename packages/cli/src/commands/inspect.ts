@@ -186,7 +186,7 @@ function render(seg: Segment, view: View, bytes: Uint8Array): string[] {
     const l = view.layout;
     lines.push(
       `${paint("bold", `${l.kind} ${l.name}`)}  ${l.size} bytes at offset ${view.offset}  (${l.target}, fingerprint ${l.fingerprint})`,
-      ...decodedLines(l, bytes),
+      ...(bytes.length < l.size ? [paint("yellow", shrunk(l, bytes))] : decodedLines(l, bytes)),
     );
     return lines;
   }
@@ -208,11 +208,18 @@ function toJson(seg: Segment, view: View, bytes: Uint8Array) {
       ? {
           struct: view.layout.name,
           fingerprint: view.layout.fingerprint,
-          values: decodeRecord(view.layout, bytes),
+          ...(bytes.length < view.layout.size
+            ? { values: null, problem: shrunk(view.layout, bytes) }
+            : { values: decodeRecord(view.layout, bytes) }),
         }
       : {}),
     hex: Buffer.from(bytes).toString("hex"),
   };
+}
+
+/** Another process truncated the segment under us: say so instead of decoding past its end. */
+function shrunk(layout: StructLayout, bytes: Uint8Array): string {
+  return `only ${bytes.length} of the struct's ${layout.size} bytes are left: the segment was truncated`;
 }
 
 async function watch(seg: Segment, view: View, options: InspectOptions): Promise<number> {
