@@ -7,7 +7,7 @@
  *   SHMKIT_FUZZ_SEED=1234 bun test test/fuzz        # replay a seed
  */
 import { describe, expect, test } from "bun:test";
-import type { TargetName } from "@shmkit/core/targets";
+import { TARGETS, type TargetName } from "@shmkit/core/targets";
 import { layoutOf, type RecordDef, SchemaError } from "../../src/index.ts";
 import { cDeclarations } from "./support/c-source.ts";
 import { checkBatch, shrink } from "./support/compare.ts";
@@ -47,7 +47,8 @@ describe("layoutOf() against the C compiler on random structs", () => {
           const n = Math.min(BATCH, COUNT - checked);
           const roots: RecordDef[] = [];
           for (let i = 0; i < n; i++) {
-            const root = randomRecord(r, { libc: tc.libc, prefix: `B${batch}_${i}` });
+            const longBits = TARGETS[tc.target].scalars.long.size * 8;
+            const root = randomRecord(r, { libc: tc.libc, prefix: `B${batch}_${i}`, longBits });
             if (refusedOnTarget(root, tc.target)) refused++;
             else roots.push(root);
           }

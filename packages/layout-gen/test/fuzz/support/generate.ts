@@ -28,6 +28,8 @@ export interface GenerateOptions {
   readonly libc: boolean;
   /** Unique prefix for struct and enum tags in one batch. */
   readonly prefix: string;
+  /** Bits in `long` on the target (bitfields of `long`/`size_t` may be that wide); 32 if not given. */
+  readonly longBits?: number;
 }
 
 const SCALARS = [
@@ -153,7 +155,13 @@ export function randomRecord(r: Rng, options: GenerateOptions): RecordDef {
         );
         return t.bits(e, r.int(need, 32));
       }
-      const [type, bits] = r.pick(BIT_TYPES);
+      const longBits = options.longBits ?? 32;
+      const [type, bits] = r.chance(0.1)
+        ? r.pick([
+            [t.long, longBits],
+            [t.size_t, longBits],
+          ] as const)
+        : r.pick(BIT_TYPES);
       if (r.chance(0.25)) {
         pad();
         return t.pad(type, r.chance(0.5) ? 0 : r.int(0, bits));
