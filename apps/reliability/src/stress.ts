@@ -5,8 +5,15 @@
 //
 // Every flag also reads from the environment (SHMKIT_STRESS_<FLAG in upper case, - as _>), flags win.
 import { parseArgs } from "node:util";
-import { formatFailures, runBadInput, summarizeBadInput, summarizeTypedHeaders } from "./bad-input/run.ts";
+import {
+  formatFailures,
+  runBadInput,
+  summarizeBadInput,
+  summarizeChannelHeaders,
+  summarizeTypedHeaders,
+} from "./bad-input/run.ts";
 import { runChannel, summarizeChannel } from "./channel/run.ts";
+import { removeStale } from "./names.ts";
 import { randomSeed } from "./rng.ts";
 import { runSecurity, summarizeSecurity } from "./security/run.ts";
 import { runContention, summarizeContention } from "./sync/contention.ts";
@@ -74,6 +81,8 @@ function report(summary: string, failures: string[]): void {
 }
 
 console.log(`stress: seed ${seed} (replay with --seed=${seed})`);
+const stale = removeStale();
+if (stale > 0) console.log(`stress: removed ${stale} segments left by earlier runs that were killed`);
 
 if (wanted("bad-input")) {
   const r = await runBadInput({
@@ -81,12 +90,14 @@ if (wanted("bad-input")) {
     cases: count("bad-input"),
     batch: count("batch"),
     concurrency: count("concurrency"),
-    timeoutMs: 60_000,
+    timeoutMs: 5_000,
   });
   report(summarizeBadInput(r), formatFailures(r, 50));
-  // The typed-header cases run inside the same fuzzer; their own line gives their figure.
-  console.log(summarizeTypedHeaders(r));
-  summaries.push(summarizeTypedHeaders(r));
+  // The typed-segment and channel cases run inside the same fuzzer; their own lines give their figures.
+  for (const line of [summarizeTypedHeaders(r), summarizeChannelHeaders(r)]) {
+    console.log(line);
+    summaries.push(line);
+  }
 }
 
 if (wanted("security")) {

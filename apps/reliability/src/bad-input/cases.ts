@@ -41,12 +41,34 @@ export interface PreparedTyped {
   readonly fill: number;
 }
 
+/** A channel the parent makes, fills with a few messages, then corrupts, for `Channel.open`. */
+export interface PreparedChannel {
+  readonly base: string;
+  readonly kind: "spsc" | "mpsc";
+  readonly capacity: number;
+  readonly messageSize: number;
+  readonly fingerprint: string;
+  /** Messages sent before the corruption. */
+  readonly sent: number;
+  /** Int32 words overwritten: [word index, value]. */
+  readonly words: [number, number][];
+  readonly truncateTo: number | undefined;
+}
+
 export type FuzzCase =
   | { index: number; op: "create"; name: unknown; options: unknown; prepared: Prepared | undefined }
   | { index: number; op: "open"; name: unknown; options: unknown; prepared: Prepared | undefined }
   | { index: number; op: "exists" | "unlink"; name: unknown; options: unknown; prepared: undefined }
   | { index: number; op: "fromFd"; fd: FdKind; options: unknown; prepared: Prepared | undefined }
   | { index: number; op: "anonymous"; options: unknown; prepared: undefined }
+  | {
+      index: number;
+      op: "channel";
+      name: string;
+      expect: { kind?: "spsc" | "mpsc"; messageSize?: number; fingerprint?: string; readyTimeoutMs: number };
+      channel: PreparedChannel;
+      prepared: undefined;
+    }
   | {
       index: number;
       op: "typed";
@@ -80,6 +102,8 @@ export function generateCase(seed: number, index: number, prefix: string): FuzzC
     "anonymous",
     "typed",
     "typed",
+    "channel",
+    "channel",
   ] as const);
   switch (op) {
     case "create": {
@@ -111,6 +135,16 @@ export function generateCase(seed: number, index: number, prefix: string): FuzzC
     }
     case "anonymous":
       return { index, op, options: anonymousOptions(rng), prepared: undefined };
+    case "channel": {
+      const channel = channelSegment(rng, base);
+      const expect: Extract<FuzzCase, { op: "channel" }>["expect"] = { readyTimeoutMs: 5 };
+      if (rng.chance(0.3))
+        expect.kind = rng.chance(0.8) ? channel.kind : channel.kind === "spsc" ? "mpsc" : "spsc";
+      if (rng.chance(0.3))
+        expect.messageSize = rng.chance(0.8) ? channel.messageSize : channel.messageSize + 1;
+      if (rng.chance(0.3)) expect.fingerprint = rng.chance(0.8) ? channel.fingerprint : "other";
+      return { index, op, name: `/${base}`, expect, channel, prepared: undefined };
+    }
     case "typed": {
       const typed = typedSegment(rng, base);
       const expectFingerprint = rng.chance(0.8) ? typed.fingerprint : rng.pick(["fp-other", "", "fp-1-"]);
@@ -118,6 +152,23 @@ export function generateCase(seed: number, index: number, prefix: string): FuzzC
       return { index, op, name: `/${base}`, expectFingerprint, timeoutMs, typed, prepared: undefined };
     }
   }
+}
+
+function channelSegment(rng: Rng, base: string): PreparedChannel {
+  const capacity = 2 ** rng.int(1, 6);
+  const messageSize = rng.pick([1, 8, 13, 64, rng.int(1, 100)]);
+  const words: [number, number][] = [];
+  const weird = () =>
+    rng.pick([0, 1, -1, 2, 3, 7, 8, 64, 320, 0x7fffffff, -0x80000000, rng.int(-1000, 1000), rng.u32() | 0]);
+  for (let i = rng.pick([0, 1, 1, 2, 3]); i > 0; i--) {
+    // Header words 0-9, head (16), tail (32), the wait words (48, 49, 64, 65), or words among the first slots.
+    const index = rng.pick([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 32, 48, 49, 64, 65, rng.int(80, 140)]);
+    words.push([index, weird()]);
+  }
+  const truncateTo = rng.chance(0.15) ? rng.pick([0, 100, 300, 375, 376, 377, 400, 4096]) : undefined;
+  const sent = rng.pick([0, 1, capacity - 1, capacity]);
+  const kind = rng.pick(["spsc", "mpsc"] as const);
+  return { base, kind, capacity, messageSize, fingerprint: rng.pick(["", "fp-a"]), sent, words, truncateTo };
 }
 
 function typedSegment(rng: Rng, base: string): PreparedTyped {

@@ -3,8 +3,9 @@
 // A case that kills this process (SIGSEGV, SIGBUS) or hangs it is found by the parent, which bisects the batch.
 import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { Segment, ShmArgumentError, ShmError, TypedSegment } from "@shmkit/core";
+import { Channel, Segment, ShmArgumentError, ShmError, TypedSegment } from "@shmkit/core";
 import { type FdKind, type FuzzCase, generateCase } from "./cases.ts";
+import { expectedChannelOpen } from "./channel-header.ts";
 import { probeClass } from "./probe.ts";
 import { expectedOpen } from "./typed-header.ts";
 
@@ -177,6 +178,34 @@ function runTyped(c: Extract<FuzzCase, { op: "typed" }>): void {
   closeAndCheck(shm.segment);
 }
 
+/**
+ * Opens a corrupted channel (header words, positions, slots, size); the outcome must be the one the header
+ * model predicts, and a channel that opens must then receive and send without crashing or hanging.
+ */
+function runChannel(c: Extract<FuzzCase, { op: "channel" }>): void {
+  const expected = expectedChannelOpen(c.channel, c.expect);
+  let channel: Channel;
+  try {
+    channel = Channel.open(c.name, c.expect);
+  } catch (error) {
+    if (error instanceof ShmError) {
+      check(error.code === expected, `expected ${expected}, got ${error.code}: ${error.message}`);
+    }
+    throw error;
+  }
+  check(expected === "ok", `expected ${expected}, but open() succeeded`);
+  try {
+    const rx = channel.receiver();
+    for (let i = 0; i <= channel.capacity + 1 && rx.tryRecv() !== undefined; i++);
+    rx.peekWait({ timeoutMs: 2 });
+    const tx = channel.sender();
+    const message = new Uint8Array(Math.max(0, Math.min(channel.messageSize, 5))).fill(7);
+    for (let i = 0; i < 3; i++) tx.trySend(message);
+  } finally {
+    channel.close();
+  }
+}
+
 function runCase(c: FuzzCase, dir: string): void {
   switch (c.op) {
     case "create":
@@ -201,6 +230,9 @@ function runCase(c: FuzzCase, dir: string): void {
       return;
     case "typed":
       runTyped(c);
+      return;
+    case "channel":
+      runChannel(c);
       return;
   }
 }
@@ -238,6 +270,8 @@ if (import.meta.main) {
   const hangAt = Number(process.env.SHMKIT_RELIABILITY_HANG_AT ?? -1);
   try {
     for (let i = start; i < start + count; i++) {
+      // Synchronous, so that it is out before a crash: the parent learns which case was running.
+      writeSync(2, `@case ${i}\n`);
       if (i === crashAt) process.kill(process.pid, "SIGSEGV");
       if (i === hangAt) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
       const c = generateCase(seed, i, prefix);

@@ -1,8 +1,8 @@
 import { ftruncateSync } from "node:fs";
-import { Segment, TypedSegment } from "@shmkit/core";
+import { Channel, Segment, TypedSegment } from "@shmkit/core";
 import { removeWithPrefix, runPrefix } from "../names.ts";
 import { bunCmd, runChild } from "../spawn.ts";
-import { describeCase, generateCase, type PreparedTyped } from "./cases.ts";
+import { describeCase, generateCase, type PreparedChannel, type PreparedTyped } from "./cases.ts";
 import type { Outcome } from "./child.ts";
 import { probeClass } from "./probe.ts";
 import { corrupt } from "./typed-header.ts";
@@ -14,7 +14,7 @@ export interface BadInputOptions {
   batch: number;
   /** Children running at once. */
   concurrency: number;
-  /** A batch of n cases is killed (a hang) after `timeoutMs + n * 200` ms. */
+  /** A batch of n cases is killed (a hang) after `timeoutMs + n * 50` ms. */
   timeoutMs: number;
   /** Test hook: make the case with this index kill its child with SIGSEGV, or hang it. */
   inject?: { crashAt?: number; hangAt?: number };
@@ -85,6 +85,7 @@ export async function runBadInput(options: BadInputOptions): Promise<BadInputRep
     for (let i = start; i < start + count; i++) {
       const c = generateCase(options.seed, i, prefix);
       if (c.op === "typed") prepareTyped(c.typed);
+      if (c.op === "channel") prepareChannel(c.channel);
       const p = c.prepared;
       if (!p) continue;
       using seg = Segment.create(`/${p.base}`, { size: p.size, mode: p.mode, reserve: false });
@@ -97,7 +98,7 @@ export async function runBadInput(options: BadInputOptions): Promise<BadInputRep
     prepare(start, count);
     report.children++;
     const child = await runChild(bunCmd(CHILD, String(options.seed), prefix, String(start), String(count)), {
-      timeoutMs: options.timeoutMs + count * 200,
+      timeoutMs: options.timeoutMs + count * 50,
       stdin: "pipe",
       env: {
         SHMKIT_RELIABILITY_CRASH_AT: String(options.inject?.crashAt ?? -1),
@@ -110,6 +111,20 @@ export async function runBadInput(options: BadInputOptions): Promise<BadInputRep
       return;
     }
     if (count > 1) {
+      // The child names each case on stderr before running it; try the last one it named alone first.
+      const last = [...child.stderr.matchAll(/^@case (\d+)$/gm)].at(-1)?.[1];
+      const suspect = last === undefined ? -1 : Number(last);
+      if (suspect >= start && suspect < start + count) {
+        const before = failures();
+        await runRange(suspect, 1);
+        if (failures() > before) {
+          if (suspect > start) await runRange(start, suspect - start);
+          if (suspect + 1 < start + count) await runRange(suspect + 1, start + count - suspect - 1);
+          return;
+        }
+        // It passes alone: the failure needs the cases before it. Bisect, without counting the suspect twice.
+        forget(suspect);
+      }
       const half = Math.ceil(count / 2);
       await runRange(start, half);
       await runRange(start + half, count - half);
@@ -119,9 +134,15 @@ export async function runBadInput(options: BadInputOptions): Promise<BadInputRep
     if (kind === "hang") report.hangs++;
     else report.crashes++;
     const how = child.timedOut
-      ? `no exit after ${options.timeoutMs + 200} ms`
+      ? `no exit after ${options.timeoutMs + 50} ms`
       : `exit ${child.exitCode}, signal ${child.signalCode}`;
-    const stderr = child.stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 400);
+    const stderr = child.stderr
+      .replace(/^@case \d+\n/gm, "")
+      .trim()
+      .split("\n")
+      .slice(-3)
+      .join(" | ")
+      .slice(0, 400);
     const op = generateCase(options.seed, start, prefix).op;
     report.failures.push({
       index: start,
@@ -132,7 +153,29 @@ export async function runBadInput(options: BadInputOptions): Promise<BadInputRep
     });
   };
 
+  const failures = () => report.crashes + report.hangs;
+  // Undoes the outcome the suspect's lone run recorded, before its batch is bisected and runs it again.
+  const forget = (index: number) => {
+    const at = recorded.get(index);
+    if (at === undefined) return;
+    recorded.delete(index);
+    const op = (report.ops[at.op ?? "?"] ??= {});
+    op[at.r] = (op[at.r] ?? 1) - 1;
+    if (at.r === "ok") report.ok--;
+    else if (at.r === "typed") {
+      report.typed--;
+      const code = at.code ?? "?";
+      report.codes[code] = (report.codes[code] ?? 1) - 1;
+    } else {
+      if (at.r === "untyped") report.untyped--;
+      else report.violations--;
+      report.failures = report.failures.filter((f) => f.index !== index);
+    }
+  };
+  const recorded = new Map<number, Outcome>();
+
   const record = (o: Outcome) => {
+    recorded.set(o.i, o);
     const op = (report.ops[o.op ?? "?"] ??= {});
     op[o.r] = (op[o.r] ?? 0) + 1;
     if (o.r === "ok") report.ok++;
@@ -178,6 +221,25 @@ function prepareTyped(t: PreparedTyped): void {
   if (t.truncateTo !== undefined) ftruncateSync(seg.fd, t.truncateTo);
 }
 
+/** Makes a channel, sends a few messages, then overwrites words and truncates it. */
+function prepareChannel(p: PreparedChannel): void {
+  const name = `/${p.base}`;
+  {
+    using channel = Channel.create(name, {
+      kind: p.kind,
+      capacity: p.capacity,
+      messageSize: p.messageSize,
+      fingerprint: p.fingerprint,
+    });
+    const tx = channel.sender();
+    for (let i = 0; i < p.sent; i++) tx.trySend(new Uint8Array(Math.min(p.messageSize, 5)).fill(i));
+  }
+  using seg = Segment.open(name);
+  const words = new Int32Array(seg.buffer, 0, seg.size >>> 2);
+  for (const [index, value] of p.words) if (index < words.length) words[index] = value;
+  if (p.truncateTo !== undefined) ftruncateSync(seg.fd, p.truncateTo);
+}
+
 function parseOutcomes(stdout: string, start: number, count: number): Outcome[] | undefined {
   try {
     const outcomes = JSON.parse(stdout.trim()) as Outcome[];
@@ -213,6 +275,20 @@ export function summarizeTypedHeaders(r: BadInputReport): string {
     `model predicts (${t.ok ?? 0} opened, ${t.typed ?? 0} refused: EMAGIC ${r.codes.EMAGIC ?? 0}, EVERSION ` +
     `${r.codes.EVERSION ?? 0}, EFINGERPRINT ${r.codes.EFINGERPRINT ?? 0}, ENOTREADY ${r.codes.ENOTREADY ?? 0}; ` +
     `seed ${r.seed})${failures.length ? " FAILED" : ""}`
+  );
+}
+
+/** `channel-headers: …`: the channel cases of the same run (corrupt header words, positions, slots, sizes). */
+export function summarizeChannelHeaders(r: BadInputReport): string {
+  const t = r.ops.channel ?? {};
+  const total = Object.values(t).reduce((a, b) => a + b, 0);
+  const failures = r.failures.filter((f) => f.op === "channel");
+  const count = (kind: Failure["kind"]) => failures.filter((f) => f.kind === kind).length;
+  return (
+    `channel-headers: ${total} corrupted channels opened and used, ${count("crash")} crashes, ${count("hang")} ` +
+    `hangs, ${count("untyped")} untyped errors, ${count("violation")} outcomes other than the header model ` +
+    `predicts (${t.ok ?? 0} opened, ${t.typed ?? 0} refused: ELAYOUT ${r.codes.ELAYOUT ?? 0}; seed ${r.seed})` +
+    (failures.length ? " FAILED" : "")
   );
 }
 
