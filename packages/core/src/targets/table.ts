@@ -82,8 +82,9 @@ export interface BitfieldRules {
    * Whether an unnamed bitfield (including a zero-width one) raises the alignment of the enclosing struct to its
    * type's alignment. SysV i386/x86_64: no (psABI: "unnamed bit-fields' types do not affect the alignment of a
    * structure or union"). AAPCS64 (gcc/clang on Linux): yes, the container alignment counts.
-   * Apple arm64: no ("zero-length bit-fields do not affect the alignment of the structure", Apple
-   * "Writing ARM64 code for Apple platforms").
+   * Apple arm64: no (Apple's "Writing ARM64 code for Apple platforms" lists its departures from AAPCS64; clang's
+   * Darwin AArch64 target turns UseZeroLengthBitfieldAlignment off). Each value is checked against gcc or clang
+   * for its target by layout-gen's tests.
    */
   readonly unnamedAffectsAlign: boolean;
 }
