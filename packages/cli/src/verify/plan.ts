@@ -35,6 +35,8 @@ interface Check {
   readonly parent: Check | undefined;
   readonly bitfield: boolean;
   readonly flexible: boolean;
+  /** Position in schema order (depth first), so problems print in the order of the struct's members. */
+  readonly seq: number;
 }
 
 /** What to ask the compiler about one top-level struct, and what to compare its answers with. */
@@ -45,12 +47,20 @@ export interface StructPlan {
   readonly checks: readonly Check[];
   /** Differences found without the compiler: members on one side only, bitfield on one side only. */
   readonly problems: readonly Problem[];
+  /** Where each of `problems` goes among the members (see `Check.seq`). */
+  readonly order: ReadonlyMap<Problem, number>;
 }
 
 /** Pairs a schema layout with the header's record, member by member and into nested structs, unions and arrays. */
 export function planStruct(layout: StructLayout, record: CRecord): StructPlan {
   const checks: Check[] = [];
   const problems: Problem[] = [];
+  const order = new Map<Problem, number>();
+  let seq = 0;
+  const report = (problem: Problem) => {
+    problems.push(problem);
+    order.set(problem, seq);
+  };
   const walk = (
     l: StructLayout,
     r: CRecord,
@@ -64,10 +74,11 @@ export function planStruct(layout: StructLayout, record: CRecord): StructPlan {
     const schemaNames = new Set(l.fields.map((f) => f.name).filter((n): n is string => n !== undefined));
     for (const field of l.fields) {
       if (field.name === undefined) continue;
+      seq++;
       const path = `${display}.${field.name}`;
       const h = headerByName.get(field.name);
       if (!h) {
-        problems.push({
+        report({
           path,
           kind: "only-in-schema",
           schema: field.offset,
@@ -80,7 +91,7 @@ export function planStruct(layout: StructLayout, record: CRecord): StructPlan {
       const schemaBits = field.bitWidth !== undefined;
       const headerBits = h.bitWidth !== undefined;
       if (schemaBits !== headerBits) {
-        problems.push({
+        report({
           path,
           kind: "bitfield",
           schema: schemaBits ? `${field.bitWidth} bits` : "not a bitfield",
@@ -98,6 +109,7 @@ export function planStruct(layout: StructLayout, record: CRecord): StructPlan {
         parent,
         bitfield: headerBits,
         flexible: h.type.kind === "flexible",
+        seq,
       };
       checks.push(check);
       if (schemaBits || headerBits) continue;
@@ -106,8 +118,9 @@ export function planStruct(layout: StructLayout, record: CRecord): StructPlan {
     }
     for (const h of r.fields) {
       if (h.name === undefined || schemaNames.has(h.name)) continue;
+      seq++;
       const path = `${display}.${h.name}`;
-      problems.push({
+      report({
         path,
         kind: "only-in-header",
         schema: null,
@@ -118,7 +131,7 @@ export function planStruct(layout: StructLayout, record: CRecord): StructPlan {
     }
   };
   if (layout.kind !== record.kind) {
-    problems.push({
+    report({
       path: layout.name,
       kind: "kind",
       schema: layout.kind,
@@ -133,7 +146,7 @@ export function planStruct(layout: StructLayout, record: CRecord): StructPlan {
     const field = { path: c.probePath, bitfield: c.bitfield, flexible: c.flexible };
     return field;
   });
-  return { layout, record, query: { type: record.spelling, fields }, checks, problems };
+  return { layout, record, query: { type: record.spelling, fields }, checks, problems, order };
 }
 
 /** Both sides hold a struct/union (or same-shaped arrays of them): compare inside, through element `[0]`. */
@@ -161,23 +174,33 @@ export interface Measured {
   readonly bitWidth?: number;
 }
 
-/** Compares the compiler's measurements with the schema: struct size and alignment, then every member. */
+/**
+ * Compares the compiler's measurements with the schema and returns every problem of the struct: its size and
+ * alignment first, then its members' in schema order, with the members found on one side only among them.
+ */
 export function compare(
   plan: StructPlan,
   measured: { size: number; align: number; fields: readonly Measured[] },
 ): Problem[] {
   const problems: Problem[] = [];
+  const order = new Map<Problem, number>(plan.order);
+  let current = 0;
+  const add = (problem: Problem) => {
+    problems.push(problem);
+    order.set(problem, current);
+  };
   const { layout, record } = plan;
   const where = record.where;
   if (layout.size !== measured.size) {
-    problems.push(line(layout.name, "size", layout.size, measured.size, where, "size"));
+    add(line(layout.name, "size", layout.size, measured.size, where, "size"));
   }
   if (layout.align !== measured.align) {
-    problems.push(line(layout.name, "align", layout.align, measured.align, where, "align"));
+    add(line(layout.name, "align", layout.align, measured.align, where, "align"));
   }
   const byCheck = new Map(plan.checks.map((c, i) => [c, measured.fields[i]]));
   const headerStart = (c: Check | undefined): number => (c ? (byCheck.get(c)?.offset ?? 0) : 0);
   for (const check of plan.checks) {
+    current = check.seq;
     const m = byCheck.get(check);
     if (!m) continue;
     const s = check.schema;
@@ -190,7 +213,7 @@ export function compare(
       if (schemaBit !== headerBit) {
         // As byte:bit (bit 0 the least significant of that byte), the way a C programmer finds it in a dump.
         const at = (bit: number) => `${Math.floor(bit / 8)}:${bit % 8}`;
-        problems.push({
+        add({
           path: check.path,
           kind: "bit-offset",
           schema: schemaBit,
@@ -200,21 +223,20 @@ export function compare(
         });
       }
       if (s.bitWidth !== m.bitWidth) {
-        problems.push(
-          line(check.path, "bit-width", s.bitWidth ?? 0, m.bitWidth ?? 0, check.header.where, "bit width"),
-        );
+        add(line(check.path, "bit-width", s.bitWidth ?? 0, m.bitWidth ?? 0, check.header.where, "bit width"));
       }
       continue;
     }
     const headerOffset = m.offset - headerStart(check.parent);
     if (s.offset !== headerOffset) {
-      problems.push(line(check.path, "offset", s.offset, headerOffset, check.header.where, "offset"));
+      add(line(check.path, "offset", s.offset, headerOffset, check.header.where, "offset"));
     }
     if (!check.flexible && !schemaBits && s.size !== m.size) {
-      problems.push(line(check.path, "size", s.size, m.size, check.header.where, "size"));
+      add(line(check.path, "size", s.size, m.size, check.header.where, "size"));
     }
   }
-  return problems;
+  // Array.prototype.sort is stable: problems of one member keep the order they were found in.
+  return [...problems, ...plan.problems].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
 }
 
 function line(
