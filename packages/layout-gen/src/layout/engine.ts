@@ -1,3 +1,4 @@
+import { ShmArgumentError } from "@shmkit/core";
 import { getTargetOrThrow, hostTarget, type Target, type TargetName } from "@shmkit/core/targets";
 import { SchemaError } from "../dsl/errors.ts";
 import type { BitsSpec, RecordDef } from "../dsl/types.ts";
@@ -26,6 +27,9 @@ const cache = new WeakMap<RecordDef, Map<TargetName, StructLayout>>();
  * ```
  */
 export function layoutOf(def: RecordDef, options: LayoutOptions = {}): StructLayout {
+  if (typeof def !== "object" || def === null || (def.kind !== "struct" && def.kind !== "union")) {
+    throw new ShmArgumentError("def", "must be a definition made by struct() or union()", def);
+  }
   const target = options.target === undefined ? hostTarget() : getTargetOrThrow(options.target);
   return layoutFor(def, target);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { ShmArgumentError } from "@shmkit/core";
 import { hostTarget, TARGET_NAMES } from "@shmkit/core/targets";
 import { canonicalLayout, layoutOf, struct, t, union } from "../../src/index.ts";
 
@@ -131,5 +132,12 @@ describe("fingerprint", () => {
     const b = layoutOf(struct("Spell", { v: t.i64 }), X64);
     expect(a.fingerprint).toBe(b.fingerprint);
     expect(canonicalLayout(a)).toBe(canonicalLayout(b));
+  });
+});
+
+describe("layoutOf() arguments", () => {
+  test("something other than a struct() or union() is an argument error", () => {
+    expect(() => layoutOf({} as never)).toThrow(ShmArgumentError);
+    expect(() => layoutOf(t.i32 as never)).toThrow("def: must be a definition made by struct() or union()");
   });
 });
