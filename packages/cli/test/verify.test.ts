@@ -107,8 +107,14 @@ describe.skipIf(!HAS_CLANG)(HAS_CLANG ? "shmkit verify" : `shmkit verify (skippe
     );
     expect(r.code).toBe(1);
     // In member order: the schema's missing member where it would be, the header's extra one after the rest.
+    // Without price, the members after it move up 8 bytes too.
+    const struct = lineOf(r.header, "struct Order {");
     expect(r.lines).toEqual([
-      `Order.price: in schema, not in struct Order (order.h:${lineOf(r.header, "struct Order {")})`,
+      `Order: size 40 in schema, 32 in order.h:${struct}`,
+      `Order.price: in schema, not in struct Order (order.h:${struct})`,
+      `Order.side: bit position 24:0 in schema, 16:0 in order.h:${lineOf(r.header, "side : 1")}`,
+      `Order.kind: bit position 24:1 in schema, 16:1 in order.h:${lineOf(r.header, "kind : 3")}`,
+      `Order.tag: offset 25 in schema, 17 in order.h:${lineOf(r.header, "char tag[8]")}`,
       `Order.note: in order.h:${lineOf(r.header, "int note;")}, not in schema`,
     ]);
   });
