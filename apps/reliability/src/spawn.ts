@@ -14,7 +14,7 @@ export interface ChildResult {
  */
 export async function runChild(
   cmd: string[],
-  options: { timeoutMs: number; env?: Record<string, string>; stdin?: "ignore" | "pipe" },
+  options: { timeoutMs: number; env?: Record<string, string>; stdin?: "ignore" | "pipe"; cwd?: string },
 ): Promise<ChildResult> {
   const started = performance.now();
   const child = Bun.spawn(cmd, {
@@ -22,6 +22,7 @@ export async function runChild(
     stdout: "pipe",
     stderr: "pipe",
     env: { ...process.env, ...options.env },
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
   let timedOut = false;
   const timer = setTimeout(() => {

@@ -13,6 +13,7 @@ import {
   summarizeTypedHeaders,
 } from "./bad-input/run.ts";
 import { runChannel, summarizeChannel } from "./channel/run.ts";
+import { runLayoutFuzz, summarizeLayoutFuzz } from "./layout-fuzz.ts";
 import { removeStale } from "./names.ts";
 import { randomSeed } from "./rng.ts";
 import { runSecurity, summarizeSecurity } from "./security/run.ts";
@@ -131,6 +132,11 @@ if (wanted("channels")) {
     timeoutMs: 30 * 60_000,
   });
   report(summarizeChannel(r), r.failures);
+}
+
+if (wanted("layout-fuzz")) {
+  const r = await runLayoutFuzz(count("layout-structs"), seed);
+  report(summarizeLayoutFuzz(r), r.fail > 0 ? r.notes : []);
 }
 
 console.log("");
