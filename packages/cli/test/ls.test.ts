@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Segment } from "@shmkit/core";
-import { FIXTURES, ME, run, shmkit, uniqueName } from "./helpers.ts";
+import { BIN, FIXTURES, ME, run, shmkit, uniqueName } from "./helpers.ts";
 
 describe("shmkit ls", () => {
   test("lists a live segment with its size, mode and owner", async () => {
@@ -61,4 +61,31 @@ describe("shmkit ls", () => {
     const noColour = await shmkit(["ls"], { env: { NO_COLOR: "1", FORCE_COLOR: "1" } });
     expect(noColour.stdout).not.toContain("\x1b[");
   });
+
+  // `script` runs the command on a pseudo-terminal, as a person at a terminal would.
+  const script = Bun.which("script");
+  test.skipIf(script === null)(
+    `colours on a real terminal unless NO_COLOR is set${script === null ? " (skipped: util-linux script is not installed)" : ""}`,
+    async () => {
+      const name = uniqueName("lstty");
+      using _seg = Segment.create(name, { size: 16 });
+      const onTerminal = async (env: Record<string, string | undefined>) => {
+        const child = Bun.spawn(["script", "-qec", `${BIN} ls`, "/dev/null"], {
+          stdout: "pipe",
+          stderr: "pipe",
+          stdin: "ignore",
+          env: { ...process.env, FORCE_COLOR: undefined, ...env },
+          timeout: 30_000,
+          killSignal: "SIGKILL",
+        });
+        const out = await new Response(child.stdout).text();
+        expect(await child.exited).toBe(0);
+        return out;
+      };
+      expect(await onTerminal({ NO_COLOR: undefined })).toContain(`\x1b[1m${name}\x1b[22m`);
+      const plain = await onTerminal({ NO_COLOR: "1" });
+      expect(plain).toContain(name);
+      expect(plain).not.toContain("\x1b[");
+    },
+  );
 });
