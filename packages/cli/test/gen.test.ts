@@ -47,6 +47,23 @@ describe("shmkit gen", () => {
     expect(existsSync(`${dir.path}/out/shared.generated.ts`)).toBe(false);
   });
 
+  test("the committed fixtures in test/fixtures/generated are exactly what `bun run codegen` makes now", async () => {
+    const cwd = `${import.meta.dir}/..`;
+    const schema = "test/fixtures/schemas/shared.schema.ts";
+    const target = ["--target", "x86_64-linux-gnu"];
+    const ts = await shmkit(["gen", schema, "--out", "test/fixtures/generated", ...target, "--check"], {
+      cwd,
+    });
+    expect(ts.stdout).toBe("up to date: test/fixtures/generated/shared.generated.ts\n");
+    expect(ts.code).toBe(0);
+    const h = await shmkit(
+      ["header", schema, "--out", "test/fixtures/generated/shared.generated.h", ...target, "--check"],
+      { cwd },
+    );
+    expect(h.stdout).toBe("up to date: test/fixtures/generated/shared.generated.h\n");
+    expect(h.code).toBe(0);
+  });
+
   test("--target changes the generated layout", async () => {
     using dir = scratch();
     await shmkit(["gen", "shared.schema.ts", "--out", "x64", "--target", "x86_64-linux-gnu"], {
