@@ -31,6 +31,8 @@ const defaults = {
   increments: "250000",
   messages: "10000000",
   restarts: "20",
+  /** Producer processes of the MPSC channel run (the SPSC run has one). */
+  producers: "3",
   "layout-structs": "10000",
 } as const;
 
@@ -123,15 +125,18 @@ if (wanted("contention")) {
 }
 
 if (wanted("channels")) {
-  const r = await runChannel({
-    messages: count("messages"),
-    restarts: count("restarts"),
-    seed,
-    capacity: 1024,
-    killAfterMs: [20, 400],
-    timeoutMs: 30 * 60_000,
-  });
-  report(summarizeChannel(r), r.failures);
+  for (const producers of [1, count("producers")]) {
+    const r = await runChannel({
+      messages: count("messages"),
+      producers,
+      restarts: count("restarts"),
+      seed,
+      capacity: 1024,
+      killAfterMs: [20, 400],
+      timeoutMs: 30 * 60_000,
+    });
+    report(summarizeChannel(r), r.failures);
+  }
 }
 
 if (wanted("layout-fuzz")) {

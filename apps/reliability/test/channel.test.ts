@@ -7,6 +7,23 @@ describe("channels", () => {
   test("300k checksummed messages arrive once each, in order, with the consumer SIGKILLed and restarted", async () => {
     const report = await runChannel({
       messages: 300_000,
+      producers: 1,
+      restarts: 3,
+      seed: seedFromEnv(),
+      capacity: 1024,
+      killAfterMs: [5, 40],
+      timeoutMs: 90_000,
+    });
+    console.log(summarizeChannel(report));
+    expect(report.failures).toEqual([]);
+    expect(report.received).toBe(300_000);
+    expect([report.lost, report.duplicated, report.reordered, report.corrupt]).toEqual([0, 0, 0, 0]);
+  }, 120_000);
+
+  test("MPSC: 3 producers × 100k messages arrive once each, in each producer's order, with consumer restarts", async () => {
+    const report = await runChannel({
+      messages: 300_000,
+      producers: 3,
       restarts: 3,
       seed: seedFromEnv(),
       capacity: 1024,
@@ -22,6 +39,7 @@ describe("channels", () => {
   test("a message the consumer never records is counted as lost", async () => {
     const report = await runChannel({
       messages: 5_000,
+      producers: 1,
       restarts: 0,
       seed: 1,
       capacity: 64,

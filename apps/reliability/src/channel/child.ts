@@ -1,28 +1,31 @@
 // The producer and the consumer of the channel check. Usage:
-//   bun child.ts produce <channel> <messages>
-//   bun child.ts consume <channel> <progress>
+//   bun child.ts produce <channel> <messages> [<producer> <producers>]   sends seq producer, producer+P, … < messages
+//   bun child.ts consume <channel> <progress> <producers>
 // Exit 0 when done; any other end is a failure the parent reports.
 import { Channel, Segment } from "@shmkit/core";
 import { MESSAGE_SIZE, readMessage, writeMessage } from "./message.ts";
-import { BITMAP_OFFSET, P } from "./progress.ts";
+import { BITMAP_OFFSET, MAX_PRODUCERS, MAX_SEEN, P } from "./progress.ts";
 
-const [command, name = "", arg = ""] = process.argv.slice(2);
+const [command, name = "", arg = "", arg2 = "0", arg3 = "1"] = process.argv.slice(2);
 const WAIT = { timeoutMs: 120_000 };
 
 if (command === "produce") {
   using channel = Channel.open(name, { messageSize: MESSAGE_SIZE });
   const tx = channel.sender();
   const messages = Number(arg);
-  for (let seq = 0; seq < messages; seq++) {
+  const producers = Number(arg3);
+  for (let seq = Number(arg2); seq < messages; seq += producers) {
     const at = tx.reserveWait(WAIT);
     if (at < 0) throw new Error(`producer: no free slot for ${WAIT.timeoutMs} ms at seq ${seq}`);
     tx.commit(writeMessage(tx.view, tx.bytes, at, seq));
   }
-  tx.close();
+  // With several producers, the parent closes the channel once all of them are done.
+  if (producers === 1) tx.close();
 } else if (command === "consume") {
   using channel = Channel.open(name, { messageSize: MESSAGE_SIZE });
   using progress = Segment.open(arg);
-  const p = new Int32Array(progress.buffer, 0, 16);
+  const producers = Number(arg2);
+  const p = new Int32Array(progress.buffer, 0, MAX_SEEN + MAX_PRODUCERS);
   const bitmap = new Uint8Array(progress.buffer, BITMAP_OFFSET);
   const rx = channel.receiver();
   Atomics.add(p, P.starts, 1);
@@ -48,10 +51,12 @@ if (command === "produce") {
       // The one message a killed consumer held (peeked, not released) comes again: at-least-once, by design.
       if (first && seq === Atomics.load(p, P.seen) && seq === released + 1) Atomics.add(p, P.redelivered, 1);
       else if (seen) Atomics.add(p, P.duplicated, 1);
-      else if (seq < Atomics.load(p, P.maxSeen)) Atomics.add(p, P.reordered, 1);
+      // Each producer's messages must come in its order; different producers interleave freely.
+      const maxSeen = MAX_SEEN + (seq % producers);
+      if (!seen && seq < Atomics.load(p, maxSeen)) Atomics.add(p, P.reordered, 1);
       Atomics.store(p, P.seen, seq);
       bitmap[seq >> 3] = (bitmap[seq >> 3] ?? 0) | bit;
-      if (seq > Atomics.load(p, P.maxSeen)) Atomics.store(p, P.maxSeen, seq);
+      if (seq > Atomics.load(p, maxSeen)) Atomics.store(p, maxSeen, seq);
     }
     first = false;
     rx.release();

@@ -7,7 +7,7 @@ export const P = {
   seen: 0,
   /** seq of the last message a consumer released (-1: none). */
   released: 1,
-  /** Highest seq accepted so far (-1: none). */
+  /** Unused since producers got their own maxima (MAX_SEEN); kept so the other indexes stay put. */
   maxSeen: 2,
   /** Messages delivered again to a restarted consumer because the killed one held them unreleased. */
   redelivered: 3,
@@ -20,7 +20,11 @@ export const P = {
   starts: 8,
 } as const;
 
-export const BITMAP_OFFSET = 64;
+/** Highest seq accepted so far from producer p (seq % producers === p) is word MAX_SEEN + p (-1: none). */
+export const MAX_SEEN = 16;
+export const MAX_PRODUCERS = 16;
+
+export const BITMAP_OFFSET = 4 * (MAX_SEEN + MAX_PRODUCERS);
 
 export function progressSize(messages: number): number {
   return BITMAP_OFFSET + Math.ceil(messages / 8) + 8;

@@ -2,12 +2,14 @@ import { Channel, Segment } from "@shmkit/core";
 import { runPrefix } from "../names.ts";
 import { Rng } from "../rng.ts";
 import { MESSAGE_SIZE } from "./message.ts";
-import { BITMAP_OFFSET, P, progressSize } from "./progress.ts";
+import { BITMAP_OFFSET, MAX_PRODUCERS, MAX_SEEN, P, progressSize } from "./progress.ts";
 
 const CHILD = `${import.meta.dir}/child.ts`;
 
 export interface ChannelOptions {
   messages: number;
+  /** 1: an SPSC channel; more: an MPSC channel with that many producer processes (seq p, p+P, … each). */
+  producers: number;
   /** Times the consumer is SIGKILLed mid-run and started again. */
   restarts: number;
   seed: number;
@@ -22,6 +24,7 @@ export interface ChannelOptions {
 
 export interface ChannelReport {
   messages: number;
+  producers: number;
   received: number;
   lost: number;
   duplicated: number;
@@ -59,7 +62,9 @@ export async function runChannel(options: ChannelOptions): Promise<ChannelReport
   const name = `/${prefix}ring`;
   const progressName = `/${prefix}progress`;
   const failures: string[] = [];
-  using channel = Channel.create(name, { messageSize: MESSAGE_SIZE, capacity: options.capacity });
+  if (options.producers < 1 || options.producers > MAX_PRODUCERS) throw new RangeError("producers: 1 to 16");
+  const kind = options.producers === 1 ? "spsc" : "mpsc";
+  using channel = Channel.create(name, { kind, messageSize: MESSAGE_SIZE, capacity: options.capacity });
   using progress = Segment.create(progressName, { size: progressSize(options.messages) });
   let restarts = 0;
   let hung = false;
@@ -69,10 +74,19 @@ export async function runChannel(options: ChannelOptions): Promise<ChannelReport
       stderr: "pipe",
       env: { ...process.env, SHMKIT_RELIABILITY_SKIP_SEQ: String(options.skipSeq ?? -1) },
     });
-  const producer = spawn(["produce", name, String(options.messages)]);
-  let consumer = spawn(["consume", name, progressName]);
-  const p = new Int32Array(progress.buffer, 0, 16);
+  const p = new Int32Array(progress.buffer, 0, MAX_SEEN + MAX_PRODUCERS);
   p.set([-1, -1, -1], P.seen);
+  p.fill(-1, MAX_SEEN);
+  const P_ = String(options.producers);
+  const producerProcs = Array.from({ length: options.producers }, (_, k) =>
+    spawn(["produce", name, String(options.messages), String(k), P_]),
+  );
+  const consume = () => spawn(["consume", name, progressName, P_]);
+  let consumer = consume();
+  // Several producers: close the channel for them once all are done, so the consumer sees the end.
+  const producersDone = Promise.all(producerProcs.map((c) => c.exited)).then(() => {
+    if (options.producers > 1 && !channel.segment.closed) channel.sender().close();
+  });
   try {
     const deadline = performance.now() + options.timeoutMs;
     while (Atomics.load(p, P.done) === 0) {
@@ -82,30 +96,32 @@ export async function runChannel(options: ChannelOptions): Promise<ChannelReport
       }
       if (restarts < options.restarts) {
         await Bun.sleep(rng.int(options.killAfterMs[0], options.killAfterMs[1]));
-        if (consumer.exitCode !== null || Atomics.load(p, P.done) !== 0) continue;
+        if (consumer.exitCode !== null) break;
+        if (Atomics.load(p, P.done) !== 0) continue;
         consumer.kill("SIGKILL");
         await consumer.exited;
         if (Atomics.load(p, P.done) !== 0) break;
         restarts++;
-        consumer = spawn(["consume", name, progressName]);
+        consumer = consume();
         continue;
       }
       if (consumer.exitCode !== null) break;
       await Bun.sleep(5);
     }
-    for (const [who, child] of [
-      ["consumer", consumer],
-      ["producer", producer],
-    ] as const) {
-      if (hung) child.kill("SIGKILL");
+    // The producers are done (or finishing) once the consumer has read the end; otherwise stop them.
+    const finished = !hung && Atomics.load(p, P.done) === 1;
+    if (finished) await producersDone;
+    const all = [["consumer", consumer] as const, ...producerProcs.map((c) => ["producer", c] as const)];
+    for (const [who, child] of all) {
+      if (!finished) child.kill("SIGKILL");
       await child.exited;
-      if (child.exitCode !== 0 && !hung) {
+      if (child.exitCode !== 0 && (finished || who === "consumer") && !hung) {
         const err = (await new Response(child.stderr).text()).trim().slice(-400);
         failures.push(`${who} ended with exit ${child.exitCode}, signal ${child.signalCode}: ${err}`);
       }
     }
   } finally {
-    producer.kill("SIGKILL");
+    for (const child of producerProcs) child.kill("SIGKILL");
     consumer.kill("SIGKILL");
     channel.unlink();
     progress.unlink();
@@ -113,6 +129,7 @@ export async function runChannel(options: ChannelOptions): Promise<ChannelReport
   const received = popcount(new Uint8Array(progress.buffer, BITMAP_OFFSET, Math.ceil(options.messages / 8)));
   const report: ChannelReport = {
     messages: options.messages,
+    producers: options.producers,
     received,
     lost: options.messages - received,
     duplicated: Atomics.load(p, P.duplicated),
@@ -135,7 +152,7 @@ export async function runChannel(options: ChannelOptions): Promise<ChannelReport
 /** `channels: 10000000 messages, 0 lost, 0 duplicated, 0 reordered, …` */
 export function summarizeChannel(r: ChannelReport): string {
   return (
-    `channels: ${r.messages} messages, ${r.lost} lost, ${r.duplicated} duplicated, ${r.reordered} reordered, ` +
+    `channels (${r.producers === 1 ? "spsc" : `mpsc, ${r.producers} producers`}): ${r.messages} messages, ${r.lost} lost, ${r.duplicated} duplicated, ${r.reordered} reordered, ` +
     `${r.corrupt} corrupt, ${r.hung ? 1 : 0} hangs; consumer killed and restarted ${r.restarts} times ` +
     `(${r.redelivered} held messages redelivered; ${(r.ms / 1000).toFixed(1)} s, ` +
     `${Math.round(r.messages / (r.ms / 1000)).toLocaleString("en")} msg/s, seed ${r.seed})` +
