@@ -193,6 +193,21 @@ describe.skipIf(!HAS_CLANG)(HAS_CLANG ? "shmkit verify" : `shmkit verify (skippe
     expect(r.stderr).toContain("no-such-cc not found: install the compiler for");
   });
 
+  test("a target with no packaged compiler needs --cc (exit 2), rather than a guess with the host's headers", async () => {
+    const r = await shmkit([
+      "verify",
+      ORDER_SCHEMA,
+      "--header",
+      `${FIXTURES}/headers/order.h`,
+      "--target",
+      "aarch64-apple-darwin",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "no packaged C compiler for aarch64-apple-darwin is known; name one with --cc",
+    );
+  });
+
   test("--header is required", async () => {
     const r = await shmkit(["verify", ORDER_SCHEMA]);
     expect(r.code).toBe(2);
@@ -200,8 +215,14 @@ describe.skipIf(!HAS_CLANG)(HAS_CLANG ? "shmkit verify" : `shmkit verify (skippe
   });
 });
 
-for (const target of ["aarch64-linux-gnu", "i686-linux-gnu"] as const) {
-  const cc = `${target}-gcc`;
+const CROSS = [
+  { target: "aarch64-linux-gnu", cc: "aarch64-linux-gnu-gcc" },
+  { target: "i686-linux-gnu", cc: "i686-linux-gnu-gcc" },
+  // musl-gcc (Debian musl-tools) is the default compiler for x86_64 musl on an x86_64 host only.
+  ...(process.arch === "x64" ? [{ target: "x86_64-linux-musl", cc: "musl-gcc" }] : []),
+] as const;
+
+for (const { target, cc } of CROSS) {
   const missing = Bun.which(cc) === null ? `${cc} is not installed` : !HAS_CLANG ? CLANG_MISSING : undefined;
   describe.skipIf(missing !== undefined)(
     `shmkit verify --target ${target}${missing ? ` (skipped: ${missing})` : ""}`,

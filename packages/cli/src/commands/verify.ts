@@ -50,6 +50,13 @@ export function registerVerify(program: Command): void {
 async function verify(schema: string, options: VerifyOptions): Promise<number> {
   const target = targetOrHost(options.target);
   const compiler = options.cc ?? defaultCompiler(target);
+  if (compiler === undefined) {
+    printError(
+      "verify",
+      `no packaged C compiler for ${target} is known; name one with --cc, e.g. --cc "clang --target=${target} --sysroot=DIR"`,
+    );
+    return EXIT.usage;
+  }
   const headerName = basename(options.header);
   const loaded = await loadSchema(schema, options.struct);
   if (!loaded.ok) {
