@@ -212,6 +212,21 @@ describe("shmkit inspect", () => {
     expect(stderr).toContain("the layouts differ, so its bytes would be misread");
   });
 
+  test("shows the first 64 KiB of a big segment unless --length asks for more", async () => {
+    const name = uniqueName("big");
+    using seg = Segment.create(name, { size: 1 << 20 });
+    seg.bytes[(1 << 20) - 1] = 0xff;
+    const first = JSON.parse((await shmkit(["inspect", name, "--json"])).stdout);
+    expect(first).toMatchObject({ size: 1 << 20, offset: 0, length: 65536 });
+    const text = await shmkit(["inspect", name]);
+    expect(text.stdout).toContain(
+      `${name}  1048576 bytes  mode 0600  owner ${ME}  showing 65536 bytes from offset 0`,
+    );
+    const all = JSON.parse((await shmkit(["inspect", name, "--json", "--length", String(1 << 20)])).stdout);
+    expect(all.length).toBe(1 << 20);
+    expect(all.hex.endsWith("ff")).toBe(true);
+  });
+
   test("a missing segment fails with the errno, exit 1", async () => {
     const name = uniqueName("missing");
     const { code, stderr } = await shmkit(["inspect", name]);

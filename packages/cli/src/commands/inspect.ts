@@ -44,7 +44,7 @@ export function registerInspect(program: Command): void {
     )
     .option(
       "--length <bytes>",
-      "show at most this many bytes (default: to the end, or the struct's size)",
+      "show at most this many bytes (default: 64 KiB, or the struct's size)",
       parseCount,
     )
     .option("--json", "print JSON (the bytes as a hex string) instead of a hex dump")
@@ -142,8 +142,12 @@ function viewOf(seg: Segment, options: InspectOptions): View {
   const typed = readTypedHeader(seg);
   const whole = options.offset === undefined && options.length === undefined;
   if (typed && whole) return { offset: typed.dataOffset, length: typed.dataSize, typed };
-  return { offset: options.offset ?? 0, length: options.length, typed };
+  // A 4 GiB segment would be 4 GiB read on every --watch tick: without --length, show the first 64 KiB.
+  return { offset: options.offset ?? 0, length: options.length ?? DEFAULT_LENGTH, typed };
 }
+
+/** How much `inspect` shows without `--length`. */
+export const DEFAULT_LENGTH = 64 * 1024;
 
 /** Reads the asked-for range with pread on the segment's descriptor: a short read past a truncation, no SIGBUS. */
 function read(seg: Segment, view: View): Uint8Array {

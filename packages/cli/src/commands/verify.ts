@@ -96,7 +96,8 @@ async function verify(schema: string, options: VerifyOptions): Promise<number> {
   const includes = [dirname(resolve(options.header)), ...(options.include ?? [])].flatMap((d) => ["-I", d]);
   if (plans.length > 0) {
     const probed = await probeLayouts(
-      `#include "${resolve(options.header)}"`,
+      // JSON string escapes are C's for the quote and the backslash, the two that matter in a path.
+      `#include ${JSON.stringify(resolve(options.header))}`,
       plans.map((p) => p.query),
       { compiler, flags: includes },
     );
