@@ -1,13 +1,16 @@
 import { ShmArgumentError, ShmError } from "../errors.ts";
 import { Segment } from "../segment.ts";
 import { WaitWord } from "../sync/wait-word.ts";
+import { claim, unclaim } from "./claim.ts";
 import {
   type ChannelKind,
   type ChannelShape,
   DATA_OFFSET,
   readHeader,
   shapeOf,
+  W_CONSUMER,
   W_DATA_EPOCH,
+  W_PRODUCER,
   W_READY,
   W_SPACE_EPOCH,
   writeHeader,
@@ -180,18 +183,29 @@ export class Channel implements Disposable {
     }
   }
 
-  /** A producing end. SPSC: one at a time across all processes; MPSC: as many as you like. */
+  /**
+   * A producing end. MPSC: as many as you like, in any processes. SPSC: one process at a time, like the
+   * receiver (EBUSY while another live process holds it).
+   */
   sender(): Sender {
+    if (!this.#ring.mpsc) claim(this.#ring.words, W_PRODUCER, "sender", this.segment.name);
     return new Sender(this.#ring);
   }
 
-  /** The consuming end; one at a time across all processes. It resumes where the previous one stopped. */
+  /**
+   * The consuming end; one process at a time (EBUSY while another live process holds it; a dead holder's claim
+   * is taken over). It resumes where the previous consumer stopped.
+   */
   receiver(): Receiver {
+    claim(this.#ring.words, W_CONSUMER, "receiver", this.segment.name);
     return new Receiver(this.#ring);
   }
 
-  /** Unmaps the channel in this process; others keep it. */
+  /** Gives up this process's claim on the receiver and SPSC sender, and unmaps the channel here; others keep it. */
   close(): void {
+    if (this.segment.closed) return;
+    unclaim(this.#ring.words, W_CONSUMER);
+    if (!this.#ring.mpsc) unclaim(this.#ring.words, W_PRODUCER);
     this.segment.close();
   }
 

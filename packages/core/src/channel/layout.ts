@@ -6,7 +6,8 @@ import { ShmArgumentError, ShmError } from "../errors.ts";
  * line a consumer is writing `tail` on (false sharing would cost a cache-line transfer per message).
  *
  * ```
- *   0  header  magic, version, kind, capacity, slot stride, max message, fingerprint, ready, data offset, closed
+ *   0  header  magic, version, kind, capacity, slot stride, max message, fingerprint, ready, data offset, closed,
+ *              consumer pid, SPSC producer pid
  *  64  head    next position producers claim (MPSC: CAS; SPSC: written by the one producer)
  * 128  tail    next position the consumer reads; it survives the consumer, so a new one resumes here
  * 192  data-ready wait word: epoch + number of sleeping consumers
@@ -34,6 +35,10 @@ export const W_READY = 7;
 export const W_DATA = 8;
 /** Set once by `Sender.close()`: the producer is finished; `for await` ends after the last message. */
 export const W_CLOSED = 9;
+/** pid of the process holding the consuming end (0: none); a dead holder's claim is taken over. */
+export const W_CONSUMER = 10;
+/** SPSC: pid of the process holding the producing end (0: none). */
+export const W_PRODUCER = 11;
 export const W_HEAD = 64 / 4;
 export const W_TAIL = 128 / 4;
 export const W_DATA_EPOCH = 192 / 4;

@@ -1,7 +1,7 @@
 // Channels between real processes: every message carries (producer, seq) and bytes derived from them, and the
 // consumer checks each one, so loss, duplication, reordering and torn messages all fail these tests.
 import { describe, expect, test } from "bun:test";
-import { Channel, Segment } from "../../src/index.ts";
+import { Channel, Segment, ShmError } from "../../src/index.ts";
 import { run, uniqueName } from "../helpers.ts";
 import { readMessage } from "./fixtures/message.ts";
 
@@ -115,6 +115,39 @@ describe("Channel across processes", () => {
       expect(ticksAtFirst).toBeGreaterThan(0);
     } finally {
       clearInterval(timer);
+    }
+  }, 60_000);
+
+  test("a second live process cannot take the receiver (EBUSY naming it); once that process is gone, it can", async () => {
+    const name = uniqueName("ch-claim");
+    using ch = Channel.create(name, { messageSize: 8, capacity: 4 });
+    const holder = Bun.spawn([process.execPath, PEER, "hold", name], {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "inherit",
+      timeout: 30_000,
+      killSignal: "SIGKILL",
+    });
+    try {
+      const reader = holder.stdout.getReader();
+      const { value } = await reader.read();
+      expect(new TextDecoder().decode(value)).toBe("held\n");
+      let error: unknown;
+      try {
+        ch.receiver();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ShmError);
+      expect((error as ShmError).code).toBe("EBUSY");
+      expect((error as ShmError).message).toContain(`process ${holder.pid} holds the channel's receiver`);
+      holder.stdin.end();
+      await holder.exited;
+      expect(holder.exitCode).toBe(0);
+      const rx = ch.receiver(); // its holder is gone: taken over
+      expect(rx.peek()).toBe(-1);
+    } finally {
+      holder.kill();
     }
   }, 60_000);
 });
