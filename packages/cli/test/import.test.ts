@@ -69,6 +69,7 @@ describe.skipIf(!HAS_CLANG)(
       { target: HOST, cc: "cc" },
       { target: "aarch64-linux-gnu", cc: "aarch64-linux-gnu-gcc" },
       { target: "i686-linux-gnu", cc: "i686-linux-gnu-gcc" },
+      ...(process.arch === "x64" ? [{ target: "x86_64-linux-musl", cc: "musl-gcc" }] : []),
     ].filter((t, i, all) => all.findIndex((u) => u.target === t.target) === i);
     const headers = readdirSync(CORPUS)
       .filter((f) => f.endsWith(".h"))
