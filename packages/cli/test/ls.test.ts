@@ -37,6 +37,20 @@ describe("shmkit ls", () => {
     });
   });
 
+  test("shows a typed segment that its creator is still initialising", async () => {
+    const name = uniqueName("lsinit");
+    using seg = Segment.create(name, { size: 160 });
+    // What create() has written so far: magic and the ready word in state 1 (initialising), no name yet.
+    const dv = new DataView(seg.buffer);
+    dv.setUint32(0, 0x4b4d4853, true);
+    dv.setUint32(8, 1, true);
+    const json = JSON.parse((await shmkit(["ls", "--json"])).stdout) as { name: string; typed: unknown }[];
+    expect(json.find((e) => e.name === name)?.typed).toMatchObject({ struct: "", ready: "initialising" });
+    dv.setUint32(8, 7, true);
+    const odd = JSON.parse((await shmkit(["ls", "--json"])).stdout) as { name: string; typed: unknown }[];
+    expect(odd.find((e) => e.name === name)?.typed).toMatchObject({ ready: "unknown (7)" });
+  });
+
   test("--json gives name, size, mode, uid and an ISO time, and forgets unlinked segments", async () => {
     const name = uniqueName("lsjson");
     const seg = Segment.create(name, { size: 100 });
