@@ -51,7 +51,7 @@ function ls(options: LsOptions): number {
     e.mode,
     e.owner,
     e.mtime.replace("T", " ").replace(/\.\d+Z$/, "Z"),
-    e.typed?.struct ?? "-",
+    e.typed ? e.typed.struct || "?" : "-",
     e.typed ? e.typed.fingerprint.slice(0, 16) : "-",
     e.typed ? paint(e.typed.ready === "ready" ? "green" : "yellow", e.typed.ready) : "-",
   ]);
