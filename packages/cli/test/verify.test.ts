@@ -149,7 +149,7 @@ describe.skipIf(!HAS_CLANG)(HAS_CLANG ? "shmkit verify" : `shmkit verify (skippe
     const r = await verifyEdited((h) => h.replace("uint8_t kind : 3;", "uint8_t kind : 4;"), ["--json"]);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
-    expect(json).toMatchObject({ ok: false, structs: ["Order"], fields: 6 });
+    expect(json).toMatchObject({ ok: false, structs: ["Order"], members: 6 });
     expect(json.problems).toEqual([
       {
         path: "Order.kind",

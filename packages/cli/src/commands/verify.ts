@@ -119,7 +119,7 @@ async function verify(schema: string, options: VerifyOptions): Promise<number> {
       compiler,
       header: options.header,
       structs: laid.layouts.map((l) => l.name),
-      fields,
+      members: fields,
       problems,
     });
     return problems.length === 0 ? EXIT.ok : EXIT.problem;
