@@ -1,4 +1,5 @@
-import { Segment, ShmError } from "@shmkit/core";
+import { Channel, Segment, ShmError, TypedSegment } from "@shmkit/core";
+import { probeClass } from "../bad-input/probe.ts";
 import { removeWithPrefix, runPrefix } from "../names.ts";
 import { runChild } from "../spawn.ts";
 
@@ -101,6 +102,7 @@ function checkOwnModes(report: SecurityReport): void {
  */
 async function checkSquatting(report: SecurityReport): Promise<void> {
   const prefix = runPrefix("squat");
+  const probe = probeClass("fp-squat");
   const expect = (what: string, got: string, want: string) => {
     report.squatChecks++;
     if (got !== want) report.failures.push(`squat: ${what}: got ${got}, want ${want}`);
@@ -125,6 +127,22 @@ async function checkSquatting(report: SecurityReport): Promise<void> {
       expect(
         `${m} open(trustOwner)`,
         codeOf(() => Segment.open(name, { trustOwner: true }).close()),
+        "EUNTRUSTED",
+      );
+      // The layers above Segment inherit the same refusals.
+      expect(
+        `${m} Channel.create`,
+        codeOf(() => Channel.create(name, { messageSize: 8 }).close()),
+        "EEXIST",
+      );
+      expect(
+        `${m} TypedSegment.create`,
+        codeOf(() => TypedSegment.create(probe, name).close()),
+        "EEXIST",
+      );
+      expect(
+        `${m} TypedSegment.open(trustOwner)`,
+        codeOf(() => TypedSegment.open(probe, name, { trustOwner: true, timeoutMs: 0 }).close()),
         "EUNTRUSTED",
       );
       expect(
