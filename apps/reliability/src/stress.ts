@@ -10,6 +10,7 @@ import {
   runBadInput,
   summarizeBadInput,
   summarizeChannelHeaders,
+  summarizeMutexGarbage,
   summarizeTypedHeaders,
 } from "./bad-input/run.ts";
 import { runChannel, summarizeChannel } from "./channel/run.ts";
@@ -96,8 +97,8 @@ if (wanted("bad-input")) {
     timeoutMs: 5_000,
   });
   report(summarizeBadInput(r), formatFailures(r, 50));
-  // The typed-segment and channel cases run inside the same fuzzer; their own lines give their figures.
-  for (const line of [summarizeTypedHeaders(r), summarizeChannelHeaders(r)]) {
+  // The typed-segment, channel and mutex cases run inside the same fuzzer; their own lines give their figures.
+  for (const line of [summarizeTypedHeaders(r), summarizeChannelHeaders(r), summarizeMutexGarbage(r)]) {
     console.log(line);
     summaries.push(line);
   }

@@ -4,12 +4,13 @@ import {
   runBadInput,
   summarizeBadInput,
   summarizeChannelHeaders,
+  summarizeMutexGarbage,
   summarizeTypedHeaders,
 } from "../src/bad-input/run.ts";
 import { seedFromEnv } from "../src/seed.ts";
 
 describe("bad-input fuzzing of segments", () => {
-  test("2000 random calls (segments, fds, corrupt typed segments and channels) end in success or the right typed error, never a signal or a hang", async () => {
+  test("2000 random calls (segments, fds, corrupt typed segments, channels and mutexes) end in success or the right typed error, never a signal or a hang", async () => {
     const report = await runBadInput({
       seed: seedFromEnv(),
       cases: 2000,
@@ -20,6 +21,7 @@ describe("bad-input fuzzing of segments", () => {
     console.log(summarizeBadInput(report));
     console.log(summarizeTypedHeaders(report));
     console.log(summarizeChannelHeaders(report));
+    console.log(summarizeMutexGarbage(report));
     for (const line of formatFailures(report)) console.log(line);
     expect(report.failures).toEqual([]);
     expect(report.ok + report.typed).toBe(2000);
@@ -40,6 +42,7 @@ describe("bad-input fuzzing of segments", () => {
     expect(report.ok).toBeGreaterThan(200);
     expect(report.ops.typed?.ok ?? 0).toBeGreaterThan(10);
     expect(report.ops.channel?.ok ?? 0).toBeGreaterThan(10);
+    expect(report.ops.mutex?.ok ?? 0).toBeGreaterThan(5);
   }, 120_000);
 
   test("a case that kills its child with SIGSEGV is caught and attributed to that one case", async () => {

@@ -55,12 +55,26 @@ export interface PreparedChannel {
   readonly truncateTo: number | undefined;
 }
 
+/** A process-shared mutex the parent initialises (or not), then corrupts, for `Mutex.at` and locking. */
+export interface PreparedMutex {
+  readonly base: string;
+  readonly kind: "init" | "zero" | "random";
+  readonly robust: boolean;
+  readonly errorCheck: boolean;
+  /** Int32 words of the mutex overwritten: [word index, value]. */
+  readonly words: [number, number][];
+  /** A kind word that passes Mutex.at's check (pshared bit plus known bits), written over the kind field. */
+  readonly kindWord: number | undefined;
+  readonly fill: number;
+}
+
 export type FuzzCase =
   | { index: number; op: "create"; name: unknown; options: unknown; prepared: Prepared | undefined }
   | { index: number; op: "open"; name: unknown; options: unknown; prepared: Prepared | undefined }
   | { index: number; op: "exists" | "unlink"; name: unknown; options: unknown; prepared: undefined }
   | { index: number; op: "fromFd"; fd: FdKind; options: unknown; prepared: Prepared | undefined }
   | { index: number; op: "anonymous"; options: unknown; prepared: undefined }
+  | { index: number; op: "mutex"; name: string; mutex: PreparedMutex; prepared: undefined }
   | {
       index: number;
       op: "channel";
@@ -104,6 +118,7 @@ export function generateCase(seed: number, index: number, prefix: string): FuzzC
     "typed",
     "channel",
     "channel",
+    "mutex",
   ] as const);
   switch (op) {
     case "create": {
@@ -135,6 +150,8 @@ export function generateCase(seed: number, index: number, prefix: string): FuzzC
     }
     case "anonymous":
       return { index, op, options: anonymousOptions(rng), prepared: undefined };
+    case "mutex":
+      return { index, op, name: `/${base}`, mutex: mutexSegment(rng, base), prepared: undefined };
     case "channel": {
       const channel = channelSegment(rng, base);
       const expect: Extract<FuzzCase, { op: "channel" }>["expect"] = { readyTimeoutMs: 5 };
@@ -152,6 +169,28 @@ export function generateCase(seed: number, index: number, prefix: string): FuzzC
       return { index, op, name: `/${base}`, expectFingerprint, timeoutMs, typed, prepared: undefined };
     }
   }
+}
+
+function mutexSegment(rng: Rng, base: string): PreparedMutex {
+  const kind = rng.pick(["init", "init", "init", "zero", "random"] as const);
+  const words: [number, number][] = [];
+  for (let i = rng.pick([0, 1, 1, 2, 3]); i > 0; i--) {
+    words.push([
+      rng.int(0, 11),
+      rng.pick([0, 1, -1, 0x80000000 | 0, 0x40000000, rng.int(1, 70000), rng.u32() | 0]),
+    ]);
+  }
+  // pshared (128) plus random bits among the kind bits glibc defines (type, robust 16, PI 32, PP 64, …).
+  const kindWord = kind !== "init" || rng.chance(0.3) ? 128 | (rng.u32() & 0x37f) : undefined;
+  return {
+    base,
+    kind,
+    robust: rng.chance(0.8),
+    errorCheck: rng.chance(0.8),
+    words,
+    kindWord,
+    fill: rng.u32(),
+  };
 }
 
 function channelSegment(rng: Rng, base: string): PreparedChannel {

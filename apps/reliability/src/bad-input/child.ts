@@ -3,7 +3,7 @@
 // A case that kills this process (SIGSEGV, SIGBUS) or hangs it is found by the parent, which bisects the batch.
 import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { Channel, Segment, ShmArgumentError, ShmError, TypedSegment } from "@shmkit/core";
+import { Channel, Mutex, Segment, ShmArgumentError, ShmError, TypedSegment } from "@shmkit/core";
 import { type FdKind, type FuzzCase, generateCase } from "./cases.ts";
 import { expectedChannelOpen } from "./channel-header.ts";
 import { probeClass } from "./probe.ts";
@@ -206,6 +206,23 @@ function runChannel(c: Extract<FuzzCase, { op: "channel" }>): void {
   }
 }
 
+/**
+ * Attaches to a corrupted (or never initialised) mutex and locks it, always with a time-out: a typed error or the
+ * lock, never a signal or a hang. (`Mutex.at` documents that garbage can pass its check; locking must still end.)
+ */
+function runMutex(c: Extract<FuzzCase, { op: "mutex" }>): void {
+  using seg = Segment.open(c.name);
+  const mutex = Mutex.at(seg, 0);
+  const first = mutex.tryLock();
+  if (first !== "busy") {
+    if (first === "owner-died") mutex.markConsistent();
+    mutex.unlock();
+  }
+  const second = mutex.lock({ timeoutMs: 5 });
+  if (second === "owner-died") mutex.markConsistent();
+  mutex.unlock();
+}
+
 function runCase(c: FuzzCase, dir: string): void {
   switch (c.op) {
     case "create":
@@ -233,6 +250,9 @@ function runCase(c: FuzzCase, dir: string): void {
       return;
     case "channel":
       runChannel(c);
+      return;
+    case "mutex":
+      runMutex(c);
       return;
   }
 }

@@ -1,8 +1,16 @@
 import { ftruncateSync } from "node:fs";
-import { Channel, Segment, TypedSegment } from "@shmkit/core";
+import { Channel, Mutex, Segment, TypedSegment } from "@shmkit/core";
+import { hostTarget } from "@shmkit/core/targets";
 import { removeWithPrefix, runPrefix } from "../names.ts";
+import { Rng } from "../rng.ts";
 import { bunCmd, runChild } from "../spawn.ts";
-import { describeCase, generateCase, type PreparedChannel, type PreparedTyped } from "./cases.ts";
+import {
+  describeCase,
+  generateCase,
+  type PreparedChannel,
+  type PreparedMutex,
+  type PreparedTyped,
+} from "./cases.ts";
 import type { Outcome } from "./child.ts";
 import { probeClass } from "./probe.ts";
 import { corrupt } from "./typed-header.ts";
@@ -86,6 +94,7 @@ export async function runBadInput(options: BadInputOptions): Promise<BadInputRep
       const c = generateCase(options.seed, i, prefix);
       if (c.op === "typed") prepareTyped(c.typed);
       if (c.op === "channel") prepareChannel(c.channel);
+      if (c.op === "mutex") prepareMutex(c.mutex);
       const p = c.prepared;
       if (!p) continue;
       using seg = Segment.create(`/${p.base}`, { size: p.size, mode: p.mode, reserve: false });
@@ -221,6 +230,20 @@ function prepareTyped(t: PreparedTyped): void {
   if (t.truncateTo !== undefined) ftruncateSync(seg.fd, t.truncateTo);
 }
 
+/** Makes a segment with a mutex at 0 (initialised, zero or random bytes), then overwrites words of it. */
+function prepareMutex(p: PreparedMutex): void {
+  using seg = Segment.create(`/${p.base}`, { size: 4096 });
+  if (p.kind === "init") Mutex.init(seg, 0, { robust: p.robust, errorCheck: p.errorCheck });
+  const words = new Int32Array(seg.buffer, 0, 16);
+  if (p.kind === "random") {
+    const rng = new Rng(p.fill);
+    for (let i = 0; i < words.length; i++) words[i] = rng.u32() | 0;
+  }
+  for (const [index, value] of p.words) words[index] = value;
+  // Where glibc and musl keep the kind (see Mutex.at): word 4 on glibc, word 0 on musl.
+  if (p.kindWord !== undefined) words[hostTarget().libc === "musl" ? 0 : 4] = p.kindWord;
+}
+
 /** Makes a channel, sends a few messages, then overwrites words and truncates it. */
 function prepareChannel(p: PreparedChannel): void {
   const name = `/${p.base}`;
@@ -288,6 +311,20 @@ export function summarizeChannelHeaders(r: BadInputReport): string {
     `channel-headers: ${total} corrupted channels opened and used, ${count("crash")} crashes, ${count("hang")} ` +
     `hangs, ${count("untyped")} untyped errors, ${count("violation")} outcomes other than the header model ` +
     `predicts (${t.ok ?? 0} opened, ${t.typed ?? 0} refused: ELAYOUT ${r.codes.ELAYOUT ?? 0}; seed ${r.seed})` +
+    (failures.length ? " FAILED" : "")
+  );
+}
+
+/** `mutex-garbage: …`: the corrupt-mutex cases of the same run. */
+export function summarizeMutexGarbage(r: BadInputReport): string {
+  const t = r.ops.mutex ?? {};
+  const total = Object.values(t).reduce((a, b) => a + b, 0);
+  const failures = r.failures.filter((f) => f.op === "mutex");
+  const count = (kind: Failure["kind"]) => failures.filter((f) => f.kind === kind).length;
+  return (
+    `mutex-garbage: ${total} corrupt or uninitialised mutexes attached and locked with time-outs, ` +
+    `${count("crash")} crashes, ${count("hang")} hangs, ${count("untyped") + count("violation")} other errors ` +
+    `(${t.ok ?? 0} locked and unlocked, ${t.typed ?? 0} refused with typed errors; seed ${r.seed})` +
     (failures.length ? " FAILED" : "")
   );
 }
