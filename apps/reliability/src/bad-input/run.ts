@@ -168,7 +168,7 @@ export async function runBadInput(options: BadInputOptions): Promise<BadInputRep
     const at = recorded.get(index);
     if (at === undefined) return;
     recorded.delete(index);
-    const op = (report.ops[at.op ?? "?"] ??= {});
+    const op = tally(at.op);
     op[at.r] = (op[at.r] ?? 1) - 1;
     if (at.r === "ok") report.ok--;
     else if (at.r === "typed") {
@@ -182,10 +182,15 @@ export async function runBadInput(options: BadInputOptions): Promise<BadInputRep
     }
   };
   const recorded = new Map<number, Outcome>();
+  const tally = (op = "?"): Record<string, number> => {
+    const counts = report.ops[op] ?? {};
+    report.ops[op] = counts;
+    return counts;
+  };
 
   const record = (o: Outcome) => {
     recorded.set(o.i, o);
-    const op = (report.ops[o.op ?? "?"] ??= {});
+    const op = tally(o.op);
     op[o.r] = (op[o.r] ?? 0) + 1;
     if (o.r === "ok") report.ok++;
     else if (o.r === "typed") {
