@@ -10,8 +10,17 @@ afterEach(() => {
 });
 
 async function bun(args: string[]) {
-  const child = Bun.spawn([process.execPath, ...args], { cwd: root, env, stdout: "pipe", stderr: "pipe", timeout: 30_000 });
-  const [stdout, stderr] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
+  const child = Bun.spawn([process.execPath, ...args], {
+    cwd: root,
+    env,
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: 30_000,
+  });
+  const [stdout, stderr] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+  ]);
   return { code: await child.exited, stdout, stderr };
 }
 
@@ -29,7 +38,9 @@ describe("writer/reader example (seed 004)", () => {
   test("the reader without a writer says to run the writer first", async () => {
     const { code, stderr } = await bun(["src/writer-reader/reader.ts"]);
     expect(code).toBe(1);
-    expect(stderr).toContain(`shm_open(${segment}): ENOENT (No such file or directory); run the writer first`);
+    expect(stderr).toContain(
+      `shm_open(${segment}): ENOENT (No such file or directory); run the writer first`,
+    );
   });
 
   test("a second writer does not overwrite a waiting message", async () => {

@@ -19,7 +19,9 @@ async function step(script: string, args: string[] = []): Promise<void> {
 try {
   await step("writer.ts", [message]);
   await step("reader.ts");
-  console.log(`demo: ${SEGMENT} ${Segment.exists(SEGMENT) ? "is still in /dev/shm (unexpected)" : "is gone from /dev/shm"}`);
+  console.log(
+    `demo: ${SEGMENT} ${Segment.exists(SEGMENT) ? "is still in /dev/shm (unexpected)" : "is gone from /dev/shm"}`,
+  );
 } catch (error) {
   Segment.unlink(SEGMENT, { ifExists: true }); // leave nothing behind, also on failure
   console.error(`demo: ${(error as Error).message}`);

@@ -9,7 +9,9 @@ try {
     const length = Atomics.load(new Uint32Array(seg.buffer, 0, 1), 0);
     // Shared memory is input like any other: check the length before trusting it.
     if (length > Math.min(MAX_MESSAGE_BYTES, seg.size - HEADER_BYTES)) {
-      console.error(`reader: ${seg.name} holds a length of ${length}, more than fits; not a writer's message`);
+      console.error(
+        `reader: ${seg.name} holds a length of ${length}, more than fits; not a writer's message`,
+      );
       process.exit(1);
     }
     const text = new TextDecoder().decode(seg.bytes.subarray(HEADER_BYTES, HEADER_BYTES + length));

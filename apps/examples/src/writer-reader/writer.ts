@@ -20,7 +20,9 @@ try {
   console.log(`writer: wrote ${encoded.length} bytes to ${seg.name}: "${text}"`);
 } catch (error) {
   if (error instanceof ShmError && error.code === "EEXIST") {
-    console.error(`writer: ${error.message}; a message is waiting: run the reader, or remove it with shmkit rm ${SEGMENT}`);
+    console.error(
+      `writer: ${error.message}; a message is waiting: run the reader, or remove it with shmkit rm ${SEGMENT}`,
+    );
     process.exit(1);
   }
   throw error;
