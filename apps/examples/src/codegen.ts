@@ -1,0 +1,23 @@
+// Regenerates every *.generated.* file of the examples with the shmkit CLI (turbo runs it as `codegen`; CI then
+// checks `git diff --exit-code`). The target is fixed so that the committed files do not depend on the machine
+// that ran this; the examples run where it matches (x86_64 Linux with glibc).
+//   bun run --filter examples codegen
+import { dirname, join } from "node:path";
+
+const TARGET = "x86_64-linux-gnu";
+const root = join(import.meta.dir, "..");
+const shmkit = join(dirname(Bun.resolveSync("@shmkit/cli/package.json", root)), "src/bin.ts");
+
+const runs: string[][] = [["gen", "src/producer-consumer/queue.schema.ts"]];
+
+for (const args of runs) {
+  const run = Bun.spawnSync([process.execPath, shmkit, ...args, "--target", TARGET], {
+    cwd: root,
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  if (run.exitCode !== 0) {
+    console.error(`codegen: shmkit ${args.join(" ")} exited with ${run.exitCode}`);
+    process.exit(1);
+  }
+}
