@@ -97,7 +97,9 @@ export function allCases(tools: Tools): Case[] {
       ["hybrid", "shmkit channel, hybrid (spin 20 µs → futex)"],
     ] as const) {
       cases.push({
-        ...js(`shmkit-${mode}`, label, "shmkit-roundtrip.ts", scale(20, 5000)),
+        // Same batch size as the C spin rows: a batch that a preemption lands in is spoiled, and longer batches
+        // would be spoiled more often, biasing the median against the longer side.
+        ...js(`shmkit-${mode}`, label, "shmkit-roundtrip.ts", scale(30, 2000)),
         command: (a, b, budget) => [
           ...pinPrefix(a),
           tools.bun,
