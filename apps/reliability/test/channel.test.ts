@@ -36,6 +36,22 @@ describe("channels", () => {
     expect([report.lost, report.duplicated, report.reordered, report.corrupt]).toEqual([0, 0, 0, 0]);
   }, 120_000);
 
+  test("MPSC: the message a killed consumer held is delivered again to the next one, counted apart, not as a duplicate", async () => {
+    const report = await runChannel({
+      messages: 30_000,
+      producers: 3,
+      restarts: 0,
+      seed: 1,
+      capacity: 256,
+      killAfterMs: [5, 5],
+      timeoutMs: 60_000,
+      dieHolding: 10_000,
+    });
+    expect(report.failures).toEqual([]);
+    expect(report.redelivered).toBe(1);
+    expect([report.received, report.duplicated]).toEqual([30_000, 0]);
+  }, 120_000);
+
   test("a message the consumer never records is counted as lost", async () => {
     const report = await runChannel({
       messages: 5_000,

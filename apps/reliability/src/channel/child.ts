@@ -32,6 +32,9 @@ if (command === "produce") {
   let first = true;
   // Fault injection for the suite's own test: pretend this message never arrived.
   const skip = Number(process.env.SHMKIT_RELIABILITY_SKIP_SEQ ?? -1);
+  // …or make the first consumer die holding this message (peeked and recorded, not released).
+  const dieHolding =
+    Atomics.load(p, P.starts) === 1 ? Number(process.env.SHMKIT_RELIABILITY_DIE_HOLDING ?? -1) : -1;
   for (;;) {
     const at = rx.peekWait(WAIT);
     if (at < 0) {
@@ -49,7 +52,9 @@ if (command === "produce") {
       const bit = 1 << (seq & 7);
       const seen = ((bitmap[seq >> 3] ?? 0) & bit) !== 0;
       // The one message a killed consumer held (peeked, not released) comes again: at-least-once, by design.
-      if (first && seq === Atomics.load(p, P.seen) && seq === released + 1) Atomics.add(p, P.redelivered, 1);
+      // (It is the last one seen and not the last one released; with several producers seqs are not consecutive.)
+      const lastSeen = Atomics.load(p, P.seen);
+      if (first && seq === lastSeen && lastSeen !== released) Atomics.add(p, P.redelivered, 1);
       else if (seen) Atomics.add(p, P.duplicated, 1);
       // Each producer's messages must come in its order; different producers interleave freely.
       const maxSeen = MAX_SEEN + (seq % producers);
@@ -59,6 +64,7 @@ if (command === "produce") {
       if (seq > Atomics.load(p, maxSeen)) Atomics.store(p, maxSeen, seq);
     }
     first = false;
+    if (seq === dieHolding) process.kill(process.pid, "SIGKILL");
     rx.release();
     if (seq >= 0) Atomics.store(p, P.released, seq);
   }

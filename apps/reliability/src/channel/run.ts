@@ -20,6 +20,8 @@ export interface ChannelOptions {
   timeoutMs: number;
   /** Test hook: the consumer drops this seq, as a channel that lost it would. */
   skipSeq?: number;
+  /** Test hook: the first consumer SIGKILLs itself holding this seq (peeked, not released); one restart follows. */
+  dieHolding?: number;
 }
 
 export interface ChannelReport {
@@ -72,7 +74,11 @@ export async function runChannel(options: ChannelOptions): Promise<ChannelReport
     Bun.spawn([process.execPath, CHILD, ...args], {
       stdout: "ignore",
       stderr: "pipe",
-      env: { ...process.env, SHMKIT_RELIABILITY_SKIP_SEQ: String(options.skipSeq ?? -1) },
+      env: {
+        ...process.env,
+        SHMKIT_RELIABILITY_SKIP_SEQ: String(options.skipSeq ?? -1),
+        SHMKIT_RELIABILITY_DIE_HOLDING: String(options.dieHolding ?? -1),
+      },
     });
   const p = new Int32Array(progress.buffer, 0, MAX_SEEN + MAX_PRODUCERS);
   p.set([-1, -1, -1], P.seen);
@@ -83,6 +89,9 @@ export async function runChannel(options: ChannelOptions): Promise<ChannelReport
   );
   const consume = () => spawn(["consume", name, progressName, P_]);
   let consumer = consume();
+  // Bun leaves exitCode null for a signal death; either field set means the process is gone.
+  const gone = (child: typeof consumer) => child.exitCode !== null || child.signalCode !== null;
+  let selfKills = 0;
   // Several producers: close the channel for them once all are done, so the consumer sees the end.
   const producersDone = Promise.all(producerProcs.map((c) => c.exited)).then(() => {
     if (options.producers > 1 && !channel.segment.closed) channel.sender().close();
@@ -94,9 +103,14 @@ export async function runChannel(options: ChannelOptions): Promise<ChannelReport
         hung = true;
         break;
       }
+      if (gone(consumer) && options.dieHolding !== undefined && selfKills === 0) {
+        selfKills++;
+        consumer = consume();
+        continue;
+      }
       if (restarts < options.restarts) {
         await Bun.sleep(rng.int(options.killAfterMs[0], options.killAfterMs[1]));
-        if (consumer.exitCode !== null) break;
+        if (gone(consumer)) break;
         if (Atomics.load(p, P.done) !== 0) continue;
         consumer.kill("SIGKILL");
         await consumer.exited;
@@ -105,7 +119,7 @@ export async function runChannel(options: ChannelOptions): Promise<ChannelReport
         consumer = consume();
         continue;
       }
-      if (consumer.exitCode !== null) break;
+      if (gone(consumer)) break;
       await Bun.sleep(5);
     }
     // The producers are done (or finishing) once the consumer has read the end; otherwise stop them.
