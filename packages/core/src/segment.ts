@@ -138,7 +138,8 @@ export class Segment implements Disposable {
    */
   static create(name: string, options: CreateOptions): Segment {
     const shmName = normalizeName(name);
-    const size = checkSize("size", options?.size);
+    checkOptions(options, true);
+    const size = checkSize("size", options.size);
     const mode = checkMode(options.mode ?? 0o600);
     const exclusive = options.exclusive ?? true;
     const { fd, created } = openOrCreate(shmName, mode, exclusive);
@@ -163,6 +164,7 @@ export class Segment implements Disposable {
   /** Opens an existing named segment and maps all of it; its size comes from `fstat`. */
   static open(name: string, options: OpenOptions = {}): Segment {
     const shmName = normalizeName(name);
+    checkOptions(options, false);
     const minSize = options.minSize === undefined ? 1 : checkSize("minSize", options.minSize);
     const readonly = options.readonly ?? false;
     const fd = libc().shm_open(cName(shmName), readonly ? O_RDONLY : O_RDWR, 0);
@@ -200,7 +202,8 @@ export class Segment implements Disposable {
    * ```
    */
   static anonymous(options: AnonymousOptions): Segment {
-    const size = checkSize("size", options?.size);
+    checkOptions(options, true);
+    const size = checkSize("size", options.size);
     const label = options.label ?? "shmkit";
     if (
       typeof label !== "string" ||
@@ -232,6 +235,7 @@ export class Segment implements Disposable {
    * The segment owns the descriptor from now on: `close()` closes it.
    */
   static fromFd(fd: number, options: { readonly?: boolean } = {}): Segment {
+    checkOptions(options, false);
     if (!Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
       throw new ShmArgumentError("fd", "must be a non-negative integer file descriptor", fd);
     }
@@ -245,6 +249,7 @@ export class Segment implements Disposable {
   /** Removes a segment's name (`shm_unlink`). Processes that have it mapped keep their memory until they close it. */
   static unlink(name: string, options: { ifExists?: boolean } = {}): boolean {
     const shmName = normalizeName(name);
+    checkOptions(options, false);
     if (libc().shm_unlink(cName(shmName)) === 0) return true;
     const errno = lastErrno();
     if (errno === ENOENT && options.ifExists) return false;
@@ -423,6 +428,18 @@ function checkTrusted(stat: SegmentStat, name: string): void {
       "Segment.open",
       name,
       `mode ${stat.mode.toString(8).padStart(4, "0")} lets group or others write it`,
+    );
+  }
+}
+
+/** Options come from users (and from JSON): anything but an object is an argument error, not a TypeError later. */
+function checkOptions(options: unknown, required: boolean): void {
+  if (options === undefined && !required) return;
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new ShmArgumentError(
+      "options",
+      required ? "must be an object such as { size: 4096 }" : "must be an object or undefined",
+      options,
     );
   }
 }

@@ -65,6 +65,20 @@ describe("Segment.create", () => {
     },
   );
 
+  test.each([null, 4096, "big", [4096]])(
+    "refuses options %p with an argument error, not a TypeError",
+    (options) => {
+      const name = uniqueName();
+      expect(() => Segment.create(name, options as never)).toThrow(
+        /^options: must be an object such as \{ size: 4096 \}/,
+      );
+      expect(() => Segment.open(name, options as never)).toThrow("options: must be an object or undefined");
+      expect(() => Segment.anonymous(options as never)).toThrow(ShmArgumentError);
+      expect(() => Segment.fromFd(0, options as never)).toThrow(ShmArgumentError);
+      expect(Segment.exists(name)).toBe(false);
+    },
+  );
+
   test.each([-1, 0o1000, 1.5])("refuses mode %p", (mode) => {
     expect(() => Segment.create(uniqueName(), { size: 8, mode })).toThrow("mode: must be permission bits");
   });

@@ -48,14 +48,25 @@ export interface LockOptions {
  * 16 on x86_64 and aarch64 (sysdeps/nptl/bits/struct_mutex.h), flags PTHREAD_MUTEX_PSHARED_BIT 128 and
  * PTHREAD_MUTEX_ROBUST_NORMAL_NP 16, all defined flags within 0x3ff (nptl/pthreadP.h). musl: `_m_type`, the first
  * int, pshared 128 and robust 4 (src/thread/pthread_mutexattr_set*.c).
+ *
+ * `unsupported` are the priority-inheritance and priority-protect protocol bits (glibc 32 and 64, musl 8): shmkit
+ * never creates such mutexes, and glibc aborts the process (an assert in pthread_mutex_lock) on a PP mutex whose
+ * ceiling is garbage, so a kind word that claims them is refused rather than trusted.
  */
-let kindLayout: { offset: number; pshared: number; robust: number; known: number } | undefined;
+interface KindBits {
+  offset: number;
+  pshared: number;
+  robust: number;
+  known: number;
+  unsupported: number;
+}
+let kindLayout: KindBits | undefined;
 
-function kindBits(): { offset: number; pshared: number; robust: number; known: number } {
+function kindBits(): KindBits {
   kindLayout ??=
     hostTarget().libc === "musl"
-      ? { offset: 0, pshared: 128, robust: 4, known: 0x8f }
-      : { offset: 16, pshared: 128, robust: 16, known: 0x3ff };
+      ? { offset: 0, pshared: 128, robust: 4, known: 0x8f, unsupported: 8 }
+      : { offset: 16, pshared: 128, robust: 16, known: 0x3ff, unsupported: 32 | 64 };
   return kindLayout;
 }
 
@@ -155,6 +166,15 @@ export class Mutex {
     place(seg, offset, size, align, "Mutex.at");
     const bits = kindBits();
     const kind = new DataView(seg.buffer).getInt32(offset + bits.offset, true);
+    if ((kind & bits.pshared) !== 0 && (kind & ~bits.known) === 0 && (kind & bits.unsupported) !== 0) {
+      throw new ShmError({
+        code: "EINVAL",
+        errno: EINVAL,
+        syscall: "Mutex.at",
+        segment: `${seg.name} @${offset}`,
+        detail: `a priority-inheritance or priority-protect mutex (kind word 0x${kind.toString(16)}): shmkit supports normal, error-checking, recursive and adaptive mutexes, robust or not`,
+      });
+    }
     if ((kind & bits.pshared) === 0 || (kind & ~bits.known) !== 0) {
       throw new ShmError({
         code: "EINVAL",
