@@ -8,7 +8,11 @@ const TARGET = "x86_64-linux-gnu";
 const root = join(import.meta.dir, "..");
 const shmkit = join(dirname(Bun.resolveSync("@shmkit/cli/package.json", root)), "src/bin.ts");
 
-const runs: string[][] = [["gen", "src/producer-consumer/queue.schema.ts"]];
+const runs: string[][] = [
+  ["gen", "src/producer-consumer/queue.schema.ts"],
+  ["gen", "src/c-interop/reading.schema.ts"],
+  ["header", "src/c-interop/reading.schema.ts", "--out", "src/c-interop/reading.generated.h"],
+];
 
 for (const args of runs) {
   const run = Bun.spawnSync([process.execPath, shmkit, ...args, "--target", TARGET], {
