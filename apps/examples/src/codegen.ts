@@ -11,6 +11,7 @@ const shmkit = join(dirname(Bun.resolveSync("@shmkit/cli/package.json", root)), 
 const runs: string[][] = [
   ["gen", "src/producer-consumer/queue.schema.ts"],
   ["gen", "src/c-interop/reading.schema.ts"],
+  ["gen", "src/crash-recovery/bank.schema.ts"],
   ["header", "src/c-interop/reading.schema.ts", "--out", "src/c-interop/reading.generated.h"],
 ];
 
