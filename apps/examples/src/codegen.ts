@@ -12,6 +12,7 @@ const runs: string[][] = [
   ["gen", "src/producer-consumer/queue.schema.ts"],
   ["gen", "src/c-interop/reading.schema.ts"],
   ["gen", "src/crash-recovery/bank.schema.ts"],
+  ["gen", "src/pipeline/records.schema.ts"],
   ["header", "src/c-interop/reading.schema.ts", "--out", "src/c-interop/reading.generated.h"],
 ];
 

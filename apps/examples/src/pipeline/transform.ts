@@ -1,0 +1,27 @@
+// Stage 2: reads Raw records in place, writes Converted ones into the next channel, and passes on the close.
+import { Channel } from "@shmkit/core";
+import { CONVERTED, fahrenheitOf, RAW, WAIT } from "./channels.ts";
+import { Converted, Raw } from "./records.generated.ts";
+
+using raw = Channel.open(RAW, { of: Raw });
+using converted = Channel.open(CONVERTED, { of: Converted });
+const rx = raw.receiver();
+const tx = converted.sender();
+for (;;) {
+  const from = rx.peekWait(WAIT);
+  if (from < 0) {
+    if (rx.closed) break; // closed and drained
+    throw new Error("transform: the source stopped sending");
+  }
+  const to = tx.reserveWait(WAIT);
+  if (to < 0) throw new Error("transform: the sink stopped reading");
+  const r = Raw.attach(raw.segment, from);
+  const c = Converted.attach(converted.segment, to);
+  c.seq = r.seq;
+  c.sensor = r.sensor;
+  c.celsius = r.celsius;
+  c.fahrenheit = fahrenheitOf(r.celsius);
+  tx.commit(Converted.SIZE);
+  rx.release(); // only now may the source reuse the slot
+}
+tx.close();

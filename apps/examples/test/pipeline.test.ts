@@ -1,0 +1,36 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { Segment } from "@shmkit/core";
+import { runExample, uniqueSegment } from "./run.ts";
+
+const segment = uniqueSegment("pipeline");
+const channels = [`${segment}-raw`, `${segment}-converted`];
+
+afterEach(() => {
+  for (const name of channels) Segment.unlink(name, { ifExists: true });
+});
+
+// Channel waits use Linux futexes; the committed accessors are for x86_64-linux-gnu (src/codegen.ts).
+describe.skipIf(process.platform !== "linux" || process.arch !== "x64")("pipeline example", () => {
+  test("20 000 records pass source → transform → sink in order, converted, with the throughput printed", async () => {
+    const { code, stdout, stderr } = await runExample(["src/pipeline/main.ts", "20000"], segment);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^sink: 20000 records arrived in order and correctly converted, in [\d.]+ ms: [\d.]+ M records\/s, [\d.]+ MB\/s of Converted$/m,
+    );
+    expect(stdout).toMatch(/^pipeline: 20000 records through 3 processes in \d+ ms, start-up included$/m);
+    for (const name of channels) expect(Segment.exists(name)).toBe(false);
+  }, 60_000);
+
+  test("a channel name already in use stops the run with EEXIST and leaves that segment alone", async () => {
+    using taken = Segment.create(channels[1] as string, { size: 4096 });
+    taken.bytes[0] = 7;
+    const { code, stdout, stderr } = await runExample(["src/pipeline/main.ts", "10"], segment);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(`pipeline: shm_open(${channels[1]}): EEXIST (File exists)`);
+    expect(Segment.exists(channels[0] as string)).toBe(false); // the one it made is removed
+    expect(Segment.exists(channels[1] as string)).toBe(true);
+    expect(taken.bytes[0]).toBe(7);
+  }, 60_000);
+});
