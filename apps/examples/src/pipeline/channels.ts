@@ -13,3 +13,19 @@ export function celsiusOf(seq: number): number {
 export function fahrenheitOf(celsius: number): number {
   return (celsius * 9) / 5 + 32;
 }
+
+/**
+ * An accessor per slot offset, made on first use and kept: messages always land at the same few offsets, so the
+ * hot loop allocates nothing and repeats no bounds checks.
+ */
+export function slotAccessors<T>(attach: (offset: number) => T): (offset: number) => T {
+  const made = new Map<number, T>();
+  return (offset) => {
+    let accessor = made.get(offset);
+    if (accessor === undefined) {
+      accessor = attach(offset);
+      made.set(offset, accessor);
+    }
+    return accessor;
+  };
+}

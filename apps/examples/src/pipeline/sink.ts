@@ -1,12 +1,13 @@
 // Stage 3: reads Converted records, checks that every one arrived once, in order, correctly converted, and
 // prints the throughput of the whole pipeline as seen from its end.
 import { Channel } from "@shmkit/core";
-import { CONVERTED, celsiusOf, fahrenheitOf, WAIT } from "./channels.ts";
+import { CONVERTED, celsiusOf, fahrenheitOf, slotAccessors, WAIT } from "./channels.ts";
 import { Converted } from "./records.generated.ts";
 
 const expected = Number(process.argv[2]);
 using converted = Channel.open(CONVERTED, { of: Converted });
 const rx = converted.receiver();
+const convertedAt = slotAccessors((at) => Converted.attach(converted.segment, at));
 let received = 0;
 let started = 0;
 for (;;) {
@@ -16,7 +17,7 @@ for (;;) {
     throw new Error("sink: the transform stage stopped sending");
   }
   if (received === 0) started = performance.now(); // from the first record: process start-up is not throughput
-  const c = Converted.attach(converted.segment, at);
+  const c = convertedAt(at);
   const seq = received + 1;
   if (c.seq !== seq) throw new Error(`sink: record ${c.seq} arrived where ${seq} was due`);
   if (c.celsius !== celsiusOf(seq) || c.fahrenheit !== fahrenheitOf(celsiusOf(seq))) {
