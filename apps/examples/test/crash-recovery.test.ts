@@ -51,4 +51,16 @@ describe.skipIf(process.platform !== "linux" || process.arch !== "x64")("crash r
     );
     expect(Segment.exists(segment)).toBe(false);
   }, 60_000);
+
+  test("a bank left behind by another run is refused with EEXIST and left as it was", async () => {
+    using seg = Segment.create(segment, { size: 4096 });
+    seg.bytes[100] = 9;
+    const { code, stdout, stderr } = await runExample(["src/crash-recovery/main.ts"], segment);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(
+      `crash-recovery: shm_open(${segment}): EEXIST (File exists); another run is using it, or left it: shmkit rm ${segment}\n`,
+    );
+    expect(seg.bytes[100]).toBe(9);
+  }, 60_000);
 });

@@ -37,8 +37,11 @@ describe("producer/consumer example (seed 000)", () => {
     using seg = Segment.create(segment, { size: 64 });
     seg.bytes[0] = 42;
     const { code, stderr } = await runExample(["src/producer-consumer/main.ts", "1", "10"], segment);
-    expect(code).not.toBe(0);
-    expect(stderr).toContain(`shm_open(${segment}): EEXIST (File exists)`);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `producer-consumer: shm_open(${segment}): EEXIST (File exists); another run is using it, or left it: shmkit rm ${segment}\n`,
+    );
+    expect(Segment.exists(segment)).toBe(true);
     expect(seg.bytes[0]).toBe(42);
   });
 });

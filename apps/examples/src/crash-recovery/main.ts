@@ -2,7 +2,7 @@
 // supervisor's lock() returns "owner-died", it rolls the transfer back from the journal, calls markConsistent(),
 // and carries on with a new worker. The total across accounts is the same at the end.
 //   bun run --filter examples crash-recovery [crash-at=5]     (crash-at 0: the worker does not crash)
-import { Segment } from "@shmkit/core";
+import { Segment, ShmError } from "@shmkit/core";
 import { Bank } from "./bank.generated.ts";
 import { ACCOUNTS, OPENING_BALANCE, TOTAL, total } from "./transfers.ts";
 
@@ -20,10 +20,7 @@ async function worker(transfers: number, crash: number): Promise<string> {
   return child.signalCode ? `was killed by ${child.signalCode}` : `exited with ${child.exitCode}`;
 }
 
-// create() initialises the mutex robust (and error-checking) by default.
-using shm = Bank.create(SEGMENT, {
-  init: (bank) => bank.balances.fill(OPENING_BALANCE),
-});
+using shm = createBank();
 const bank = shm.data;
 try {
   console.log(`supervisor: ${ACCOUNTS} accounts of ${OPENING_BALANCE}, total ${TOTAL}`);
@@ -70,4 +67,17 @@ try {
   process.exitCode = 1;
 } finally {
   Segment.unlink(SEGMENT, { ifExists: true });
+}
+
+/** A new bank; create() initialises its mutex robust (and error-checking) by default. */
+function createBank() {
+  try {
+    return Bank.create(SEGMENT, { init: (bank) => bank.balances.fill(OPENING_BALANCE) });
+  } catch (error) {
+    if (!(error instanceof ShmError) || error.code !== "EEXIST") throw error;
+    console.error(
+      `crash-recovery: ${error.message}; another run is using it, or left it: shmkit rm ${SEGMENT}`,
+    );
+    process.exit(1);
+  }
 }

@@ -1,7 +1,7 @@
 // Seed 000 with processes: a producer puts items 1..M into a bounded queue in a typed segment, N consumer
 // children take them, and a mutex plus two condition variables (all PTHREAD_PROCESS_SHARED) coordinate them.
 //   bun run --filter examples producer-consumer [consumers=3] [items=2000]
-import { Segment } from "@shmkit/core";
+import { Segment, ShmError } from "@shmkit/core";
 import { exactlyOnce } from "./exactly-once.ts";
 import { Queue } from "./queue.generated.ts";
 
@@ -15,7 +15,7 @@ if (!Number.isInteger(consumers) || consumers < 1 || !Number.isInteger(total) ||
 
 // create() makes the segment with O_EXCL, initialises the mutex and both condition variables as process-shared
 // (seed 000's pthread_*attr_setpshared + *_init), and marks it ready: no child can see it half-made.
-using shm = Queue.create(SEGMENT);
+using shm = createQueue();
 const q = shm.data;
 const children: Bun.Subprocess<"ignore", "pipe", "inherit">[] = [];
 try {
@@ -80,4 +80,17 @@ try {
 } finally {
   // The creator removes the name; the children's mappings stay valid until they exit.
   Segment.unlink(SEGMENT, { ifExists: true });
+}
+
+function createQueue() {
+  try {
+    return Queue.create(SEGMENT);
+  } catch (error) {
+    if (!(error instanceof ShmError) || error.code !== "EEXIST") throw error;
+    // O_EXCL refused to reuse a name: another run is live, or one died; never take over its segment silently.
+    console.error(
+      `producer-consumer: ${error.message}; another run is using it, or left it: shmkit rm ${SEGMENT}`,
+    );
+    process.exit(1);
+  }
 }
