@@ -32,6 +32,12 @@ try {
     // We hold the lock, but the data it guards may be half-updated: look at the journal before anything else.
     const j = bank.journal;
     console.log(`supervisor: total is ${total(bank)}, should be ${TOTAL}`);
+    if (j.active && (j.from >= ACCOUNTS || j.to >= ACCOUNTS)) {
+      // The journal is shared memory too: a record naming accounts that do not exist cannot be trusted to undo.
+      throw new Error(
+        `the journal names accounts ${j.from} and ${j.to}, but there are ${ACCOUNTS}; not repairing`,
+      );
+    }
     if (j.active) {
       const [fromNow, toNow] = [bank.balances[j.from], bank.balances[j.to]];
       bank.balances[j.from] = j.from_before;
