@@ -1,4 +1,4 @@
-import type { LibcTypeName, TargetName } from "@shmkit/core/targets";
+import type { LibcTypeName, ScalarStorage, TargetName } from "@shmkit/core/targets";
 
 /**
  * The layout IR: what the layout engine computes for one struct or union on one target, and what every emitter
@@ -6,21 +6,11 @@ import type { LibcTypeName, TargetName } from "@shmkit/core/targets";
  * The IR is plain data (JSON-serialisable but for nothing), so that it can be printed, diffed and fingerprinted.
  */
 
-/** Scalar storage kinds, as accessors read them. `f80`/`f128` are x87 extended and IEEE quad `long double`. */
-export type ScalarKind =
-  | "i8"
-  | "u8"
-  | "i16"
-  | "u16"
-  | "i32"
-  | "u32"
-  | "i64"
-  | "u64"
-  | "f32"
-  | "f64"
-  | "f80"
-  | "f128"
-  | "bool";
+/**
+ * Scalar storage kinds, as accessors read them. `f80`/`f128` are x87 extended and IEEE quad `long double`. One
+ * definition, in the target tables, so that the tables and the IR cannot drift apart.
+ */
+export type ScalarKind = ScalarStorage;
 
 /** The type of a field, resolved for one target. `cType` is how the C header spells it. */
 export type FieldType =
