@@ -49,9 +49,10 @@ export interface LockOptions {
  * PTHREAD_MUTEX_ROBUST_NORMAL_NP 16, all defined flags within 0x3ff (nptl/pthreadP.h). musl: `_m_type`, the first
  * int, pshared 128 and robust 4 (src/thread/pthread_mutexattr_set*.c).
  *
- * `unsupported` are the priority-inheritance and priority-protect protocol bits (glibc 32 and 64, musl 8): shmkit
- * never creates such mutexes, and glibc aborts the process (an assert in pthread_mutex_lock) on a PP mutex whose
- * ceiling is garbage, so a kind word that claims them is refused rather than trusted.
+ * `unsupported` are the priority-inheritance and priority-protect protocol bits (glibc 32 and 64, musl 8) and glibc's
+ * lock-elision bit (256, PTHREAD_MUTEX_ELISION_NP). shmkit never creates such mutexes, and trusting them kills the
+ * process: glibc asserts (abort) on a PP mutex whose ceiling is garbage, and an elided lock executes Intel TSX
+ * instructions, SIGILL on CPUs without them. A kind word that claims them is refused.
  */
 interface KindBits {
   offset: number;
@@ -66,7 +67,7 @@ function kindBits(): KindBits {
   kindLayout ??=
     hostTarget().libc === "musl"
       ? { offset: 0, pshared: 128, robust: 4, known: 0x8f, unsupported: 8 }
-      : { offset: 16, pshared: 128, robust: 16, known: 0x3ff, unsupported: 32 | 64 };
+      : { offset: 16, pshared: 128, robust: 16, known: 0x3ff, unsupported: 32 | 64 | 256 };
   return kindLayout;
 }
 
@@ -172,7 +173,7 @@ export class Mutex {
         errno: EINVAL,
         syscall: "Mutex.at",
         segment: `${seg.name} @${offset}`,
-        detail: `a priority-inheritance or priority-protect mutex (kind word 0x${kind.toString(16)}): shmkit supports normal, error-checking, recursive and adaptive mutexes, robust or not`,
+        detail: `a priority-inheritance, priority-protect or lock-elision mutex (kind word 0x${kind.toString(16)}): shmkit supports normal, error-checking, recursive and adaptive mutexes, robust or not, without elision`,
       });
     }
     if ((kind & bits.pshared) === 0 || (kind & ~bits.known) !== 0) {
