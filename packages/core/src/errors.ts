@@ -10,6 +10,9 @@ import { errnoName, lastErrno, strerror } from "./internal/libc/errno.ts";
  * - `EVERSION`: a typed segment has a header format version this shmkit does not read.
  * - `EFINGERPRINT`: a typed segment holds a struct with a different layout (another schema or target).
  * - `ENOTREADY`: a typed segment's creator did not mark it ready within the time-out.
+ * - `ELAYOUT`: a channel's header does not match what this side was built for, or is not a channel header.
+ * - `ENORESERVE`: a channel commit or release without a reserved message.
+ * - `ECORRUPT`: shared state that no correct writer can produce (for example a channel head behind its slots).
  */
 export type ShmkitCode =
   | "ECLOSED"
@@ -19,7 +22,10 @@ export type ShmkitCode =
   | "EMAGIC"
   | "EVERSION"
   | "EFINGERPRINT"
-  | "ENOTREADY";
+  | "ENOTREADY"
+  | "ELAYOUT"
+  | "ENORESERVE"
+  | "ECORRUPT";
 
 /** An errno name such as `"EEXIST"`, or one of shmkit's own codes. */
 export type ShmErrorCode = ShmkitCode | (string & {});

@@ -156,19 +156,23 @@ export function readHeader(
   if (!kind) throw mismatch(name, `unknown channel kind ${kindCode}`);
   const capacity = words[W_CAPACITY] ?? 0;
   const stride = words[W_STRIDE] ?? 0;
-  const maxMessage = words[W_MAX_MESSAGE] ?? 0;
+  // Unsigned: a corrupt negative size must fail the checks below, not pass them.
+  const maxMessage = (words[W_MAX_MESSAGE] ?? 0) >>> 0;
   const fingerprint = words[W_FINGERPRINT] ?? 0;
   const size = DATA_OFFSET + capacity * stride;
   if (
     words[W_DATA] !== DATA_OFFSET ||
     capacity < 2 ||
     (capacity & (capacity - 1)) !== 0 ||
+    maxMessage < 1 ||
+    stride % 8 !== 0 ||
     stride < SLOT_HEADER + maxMessage ||
     size > segmentSize
   ) {
     throw mismatch(
       name,
-      `corrupt header: ${capacity} slots of ${stride} bytes do not fit ${segmentSize} bytes`,
+      `corrupt header: ${capacity} slots of ${stride} bytes for messages of up to ${maxMessage} bytes ` +
+        `do not fit ${segmentSize} bytes`,
     );
   }
   if (expect.kind !== undefined && expect.kind !== kind) {

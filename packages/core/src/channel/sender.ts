@@ -107,6 +107,7 @@ export class Sender {
       return (slot << 2) + SLOT_HEADER;
     }
     // Vyukov's bounded queue: claim a position with CAS on head once its slot shows it is free for this lap.
+    let stale = Number.NaN;
     for (;;) {
       const pos = Atomics.load(words, W_HEAD);
       const slot = (DATA_OFFSET + (pos & mask) * stride) >> 2;
@@ -119,8 +120,20 @@ export class Sender {
         }
       } else if (diff < 0) {
         return -1; // the consumer has not released this slot's previous lap: full
+      } else if (pos === stale) {
+        // A correct head cannot be seen twice with diff > 0 (see below): the head word was overwritten, and
+        // retrying would spin forever.
+        throw new ShmError({
+          code: "ECORRUPT",
+          errno: 0,
+          syscall: "Sender.reserve",
+          segment: this.#ring.name,
+          detail: `the channel head (${pos}) is behind its slot's sequence (${(pos + diff) | 0}); the header was overwritten: re-create the channel`,
+        });
       }
-      // diff > 0: another producer claimed pos first; load head again.
+      // diff > 0: another producer claimed pos first; load head again. That producer moved head (CAS) before it
+      // published the slot's sequence, and Atomics are sequentially consistent, so the next head we load is past pos.
+      stale = pos;
     }
   }
 
