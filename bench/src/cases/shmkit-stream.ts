@@ -4,7 +4,7 @@ import { Channel, Segment } from "@shmkit/core";
 import { emit, MESSAGE_BYTES, parseCaseArgs, pinned } from "../lib/protocol.ts";
 
 const args = parseCaseArgs();
-const WARM = 200_000; // messages read before timing starts: JIT warm-up on both sides
+const WARM = 1_000_000; // messages read before timing starts: JIT warm-up on both sides
 const wait = { timeoutMs: 10_000 };
 
 if (process.argv[2] === "child") {
