@@ -2,6 +2,7 @@ import { ShmError } from "../errors.ts";
 import {
   DATA_OFFSET,
   SLOT_HEADER,
+  STORE_IS_FENCE,
   W_CLOSED,
   W_DATA_EPOCH,
   W_DATA_SLEEPERS,
@@ -113,7 +114,8 @@ export class Receiver implements AsyncIterable<Uint8Array> {
     // MPSC producers learn it from the slot. SPSC skips this store: the consumer's test `seq === pos + 1` cannot
     // match a previous lap's `pos + 1 - capacity`, and not writing the slot keeps its cache line with the producer.
     if (this.#ring.mpsc) Atomics.store(words, slot, (pos + this.#ring.capacity) | 0);
-    if (Atomics.load(words, W_SPACE_SLEEPERS) !== 0) this.#wakeProducers();
+    if ((STORE_IS_FENCE ? words[W_SPACE_SLEEPERS] : Atomics.load(words, W_SPACE_SLEEPERS)) !== 0)
+      this.#wakeProducers();
   }
 
   /** A copy of the next message, released at once; undefined if there is none. */
@@ -150,7 +152,7 @@ export class Receiver implements AsyncIterable<Uint8Array> {
     // The cheap poll is a plain read; every 32nd is an Atomics.load, which the JIT may neither hoist nor merge,
     // so the loop sees the producer's store even if the plain reads were hoisted. The hit is then confirmed (and
     // ordered, acquire) by peek()'s Atomics.load.
-    for (let i = 1; ; i++) {
+    for (let i = 1; spinEnd >= 0; i++) {
       if (words[slot] === want || ((i & 31) === 0 && Atomics.load(words, slot) === want)) {
         const at = this.peek();
         if (at >= 0) return at;
@@ -206,7 +208,11 @@ export class Receiver implements AsyncIterable<Uint8Array> {
   #releaseTo(pos: number): void {
     this.#tail = pos;
     Atomics.store(this.#words, W_TAIL, pos); // release: everything read before this is done with
-    if (Atomics.load(this.#words, W_SPACE_SLEEPERS) !== 0) this.#wakeProducers();
+    if (
+      (STORE_IS_FENCE ? this.#words[W_SPACE_SLEEPERS] : Atomics.load(this.#words, W_SPACE_SLEEPERS)) !== 0
+    ) {
+      this.#wakeProducers();
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ import { ShmArgumentError, ShmError } from "../errors.ts";
 import {
   DATA_OFFSET,
   SLOT_HEADER,
+  STORE_IS_FENCE,
   W_CLOSED,
   W_DATA_EPOCH,
   W_DATA_SLEEPERS,
@@ -163,7 +164,7 @@ export class Sender {
     }
     // Dekker with a sleeping consumer: it raises DATA_SLEEPERS, then re-reads seq; we stored seq, then read
     // DATA_SLEEPERS. Both are sequentially consistent, so at least one of us sees the other: no lost wake-up.
-    if (Atomics.load(words, W_DATA_SLEEPERS) !== 0) {
+    if ((STORE_IS_FENCE ? words[W_DATA_SLEEPERS] : Atomics.load(words, W_DATA_SLEEPERS)) !== 0) {
       Atomics.add(words, W_DATA_EPOCH, 1);
       unpark(this.#ring.dataWord);
     }
@@ -199,7 +200,7 @@ export class Sender {
     const deadline = checkWait(options);
     const spinEnd = spinUntil;
     const words = this.#words;
-    for (let i = 1; ; i++) {
+    for (let i = 1; spinEnd >= 0; i++) {
       at = this.reserve(); // reserve() reads with Atomics.load, which the JIT cannot hoist out of this loop
       if (at >= 0) return at;
       if ((i & 255) === 0 && performance.now() >= spinEnd) break;

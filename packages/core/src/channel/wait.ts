@@ -51,6 +51,7 @@ export function checkWait(options: ChannelWaitOptions | undefined): number {
   }
   const now = performance.now();
   const deadline = now + timeoutMs;
-  spinUntil = Math.min(deadline, now + spinNs / 1e6);
+  // -1: do not spin at all (spinNs 0), so that callers go straight to sleeping.
+  spinUntil = spinNs > 0 ? Math.min(deadline, now + spinNs / 1e6) : -1;
   return deadline;
 }

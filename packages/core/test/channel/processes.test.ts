@@ -50,6 +50,25 @@ describe("Channel across processes", () => {
   }, 120_000);
 
   for (const kind of ["spsc", "mpsc"] as const) {
+    test(`${kind}: with no spinning, both sides sleep and wake each other 20,000 times without a lost wake-up`, async () => {
+      const name = uniqueName(`ch-sleepy-${kind}`);
+      using ch = Channel.create(name, { kind, messageSize: 64, capacity: 4 });
+      // A lost wake-up leaves a side asleep until its 10 s time-out, which fails the peer.
+      const env = { SHMKIT_TEST_SPIN_NS: "0" };
+      const [producer, consumer] = await Promise.all([
+        run([process.execPath, PEER, "produce", name, "0", "20000"], { timeoutMs: 60_000, env }),
+        run([process.execPath, PEER, "consume", name, "1", "20000"], { timeoutMs: 60_000, env }),
+      ]);
+      expect(producer.stderr).toBe("");
+      expect(producer.exitCode).toBe(0);
+      expect(consumer.stderr).toBe("");
+      expect(JSON.parse(consumer.stdout)).toEqual({ received: 20_000, next: [20_000] });
+      // Each wake-up bumps an epoch word (data: offset 192, space: offset 256): they really did sleep.
+      const words = new Int32Array(ch.segment.buffer);
+      const wakes = (words[192 / 4] ?? 0) + (words[256 / 4] ?? 0);
+      expect(wakes).toBeGreaterThan(100);
+    }, 120_000);
+
     test(`${kind}: a consumer killed mid-stream is replaced and the new one resumes with nothing lost`, async () => {
       const name = uniqueName(`ch-restart-${kind}`);
       const recordName = uniqueName("ch-record");
