@@ -11,7 +11,8 @@ import { errnoName, lastErrno, strerror } from "./internal/libc/errno.ts";
  * - `EFINGERPRINT`: a typed segment holds a struct with a different layout (another schema or target).
  * - `ENOTREADY`: a typed segment's creator did not mark it ready within the time-out.
  * - `ELAYOUT`: a channel's header does not match what this side was built for, or is not a channel header.
- * - `ENORESERVE`: a channel commit or release without a reserved message.
+ * - `ENORESERVE`: a channel commit without a reserved message.
+ * - `ENOPEEK`: a channel release without a peeked message.
  * - `ECORRUPT`: shared state that no correct writer can produce (for example a channel head behind its slots).
  */
 export type ShmkitCode =
@@ -25,6 +26,7 @@ export type ShmkitCode =
   | "ENOTREADY"
   | "ELAYOUT"
   | "ENORESERVE"
+  | "ENOPEEK"
   | "ECORRUPT";
 
 /** An errno name such as `"EEXIST"`, or one of shmkit's own codes. */

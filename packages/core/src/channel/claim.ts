@@ -17,7 +17,7 @@ export function claim(words: Int32Array, index: number, what: string, name: stri
     if (holder !== 0 && isAlive(holder)) {
       throw new ShmError({
         code: "EBUSY",
-        errno: 0,
+        errno: 16, // an errno name carries its errno (Linux EBUSY), as OS errors do
         syscall: `Channel.${what}`,
         segment: name,
         detail: `process ${holder} holds the channel's ${what}; a channel has one at a time (stop that process first)`,

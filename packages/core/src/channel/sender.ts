@@ -84,7 +84,7 @@ export class Sender {
     if (this.#slot >= 0) {
       throw new ShmError({
         code: "EBUSY",
-        errno: 0,
+        errno: 16, // an errno name carries its errno (Linux EBUSY), as OS errors do
         syscall: "Sender.reserve",
         segment: this.#ring.name,
         detail: "a reserved message is not committed yet; call commit() first",
