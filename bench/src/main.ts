@@ -7,6 +7,7 @@ import { allCases, type Case } from "./cases.ts";
 import { buildC } from "./lib/build.ts";
 import { describeHost } from "./lib/host.ts";
 import { linkBaselines, type Row, summarize, toMarkdown } from "./lib/report.ts";
+import { median, p99 } from "./lib/stats.ts";
 import { renderSvg } from "./lib/svg.ts";
 
 const argv = process.argv.slice(2);
@@ -23,6 +24,8 @@ const cases = allCases(tools).filter((c) => !filter || filter.test(c.id));
 const samples = new Map<string, number[]>(cases.map((c) => [c.id, []]));
 const runs = new Map<string, number>(cases.map((c) => [c.id, 0]));
 const failures: string[] = [];
+/** The in-process micro cases (micro.ts); each runs in a process of its own, so that no case inherits another's JIT state. */
+const MICRO_IDS = ["micro-typedarray-rw", "micro-dataview-rw", "micro-accessor-rw", "micro-shmkit-mutex"];
 const started = Date.now();
 
 async function runOnce(c: Case): Promise<void> {
@@ -91,7 +94,32 @@ if (failures.length > 0) {
 
 async function runMicro(): Promise<Row[]> {
   if (filter && !filter.test("micro")) return [];
-  const child = Bun.spawn([process.execPath, `${import.meta.dir}/micro.ts`, ...(quick ? ["--quick"] : [])], {
+  const pooled = new Map<string, Row & { raw: number[] }>();
+  // Rounds rotate and reverse the order, as for the other cases, so that drift hits every case alike.
+  for (let round = 0; round < rounds; round++) {
+    const order = MICRO_IDS.map((_, k) => MICRO_IDS[(k + round) % MICRO_IDS.length] as string);
+    if (round % 2 === 1) order.reverse();
+    for (const id of order) {
+      for (const row of await runMicroCase(id)) {
+        const into = pooled.get(row.id);
+        if (into) {
+          into.raw.push(...(row.raw ?? []));
+          into.runs += 1;
+        } else pooled.set(row.id, { ...row, raw: [...(row.raw ?? [])], runs: 1 });
+      }
+    }
+  }
+  return MICRO_IDS.flatMap((id) => {
+    const row = pooled.get(id);
+    if (!row) return [];
+    const { raw, ...rest } = row;
+    return [{ ...rest, median: median(raw), p99: p99(raw), samples: raw.length }];
+  });
+}
+
+async function runMicroCase(id: string): Promise<Row[]> {
+  const args = [`${import.meta.dir}/micro.ts`, "--only", id, ...(quick ? ["--quick"] : [])];
+  const child = Bun.spawn([process.execPath, ...args], {
     stdout: "pipe",
     stderr: "pipe",
     timeout: 120_000,
@@ -104,7 +132,7 @@ async function runMicro(): Promise<Row[]> {
   await child.exited;
   const line = out.split("\n").find((l) => l.startsWith("{"));
   if (child.exitCode !== 0 || !line) {
-    failures.push(`micro: exit ${child.exitCode ?? child.signalCode}: ${err.trim().slice(0, 400)}`);
+    failures.push(`${id}: exit ${child.exitCode ?? child.signalCode}: ${err.trim().slice(0, 400)}`);
     return [];
   }
   return (JSON.parse(line) as { rows: Row[] }).rows;

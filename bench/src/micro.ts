@@ -7,6 +7,11 @@ import { median, p99 } from "./lib/stats.ts";
 import { Quote } from "./quote.generated.ts";
 
 const quick = process.argv.includes("--quick");
+// `--only ID` measures one case. main.ts runs every case in a process of its own, in rotating order: measured in one
+// process, the cases after the first ran up to 1.4× slower whatever they were (JIT state), which made the order of
+// the rows, not the code, decide the ratios.
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
 const opts = quick ? { min_cpu_time: 20e6, max_samples: 200 } : { min_cpu_time: 300e6 };
 
 using seg = Segment.anonymous({ size: 4096, label: "shmkit-bench-micro" });
@@ -16,6 +21,7 @@ const view = new DataView(seg.buffer);
 
 const rows: Row[] = [];
 async function row(id: string, label: string, fn: () => unknown, baseline?: string): Promise<void> {
+  if (only !== undefined && id !== only) return;
   const stats = await measure(fn, opts);
   const r: Row = {
     id,
@@ -26,6 +32,7 @@ async function row(id: string, label: string, fn: () => unknown, baseline?: stri
     p99: p99(stats.samples),
     runs: 1,
     samples: stats.samples.length,
+    raw: stats.samples,
   };
   if (baseline) r.baseline = baseline; // main.ts divides once every row is in
   rows.push(r);

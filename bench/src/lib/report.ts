@@ -24,6 +24,8 @@ export interface Row {
   vsBunIpc?: number;
   /** The id of the row `vsC` divides by, for rows made outside `summarize` (micro). */
   baseline?: string;
+  /** Micro rows on their way from micro.ts to main.ts: every sample, so that runs can be pooled. Not written out. */
+  raw?: number[];
 }
 
 export function summarize(cases: Case[], samples: Map<string, number[]>, runs: Map<string, number>): Row[] {
@@ -86,7 +88,7 @@ const HEADINGS: Record<Group, string> = {
   roundtrip: "Round trip, 64-byte message (lower is better; vs C = ÷ C spin, same pinning)",
   stream: "One-way streaming, 64-byte messages (vs C = fraction of the C ring's throughput)",
   bulk: "Bulk copy into shared memory (vs C = fraction of memcpy's throughput)",
-  micro: "Micro (in one process; vs C = ÷ baseline)",
+  micro: "Micro (each case in a process of its own; vs C = ÷ baseline)",
 };
 
 export function toMarkdown(rows: Row[]): string {

@@ -20,7 +20,7 @@ const TITLES = {
   roundtrip: "Round trip, 64-byte message — median, log scale (shorter is faster)",
   stream: "One-way streaming, 64-byte messages — ns per message, log scale",
   bulk: "Bulk copy into shared memory — ns per message, log scale",
-  micro: "Micro-benchmarks in one process — ns per operation, log scale",
+  micro: "Micro-benchmarks, each case in a process of its own — ns per operation, log scale",
 } as const;
 
 /** A hand-made horizontal bar chart of every row's median, one log-scaled panel per group. */
