@@ -1,5 +1,5 @@
 import { dataOffsetFor, HEADER, SHMKIT_FORMAT_VERSION, SHMKIT_MAGIC } from "@shmkit/core";
-import { getTargetOrThrow, type TargetName } from "@shmkit/core/targets";
+import { type CScalarName, getTargetOrThrow, type ScalarInfo, type TargetName } from "@shmkit/core/targets";
 import type { FieldLayout, FieldType, StructLayout } from "../../layout/ir.ts";
 import { planModule, scalarSize } from "../ts/collect.ts";
 
@@ -195,9 +195,16 @@ function naturalAlign(type: FieldType, target: TargetName): number {
       return 1;
     case "libc":
       return getTargetOrThrow(target).libcTypes[type.type].align;
-    case "scalar":
-    case "atomic":
+    case "scalar": {
+      // The member alignment, not the size: i386 places double/long long at 4 and long double (12 bytes) at 4,
+      // so an aligned(8) on them must be printed or C would lay the field out at 4.
+      const info = getTargetOrThrow(target).scalars[type.cType as CScalarName] as ScalarInfo | undefined;
+      return info?.align ?? scalarSize(type.scalar, target);
+    }
     case "enum":
+      return getTargetOrThrow(target).enums.align;
+    case "atomic":
+      // `_Atomic T` is aligned to its size where it is lock-free (the only atomics layoutOf accepts).
       return scalarSize(type.scalar, target);
     default:
       return 1;
