@@ -54,14 +54,22 @@ export class Receiver implements AsyncIterable<Uint8Array> {
     this.bytes = ring.bytes;
     this.view = ring.view;
     this.#tail = Atomics.load(ring.words, W_TAIL);
-    // Repair after a consumer that died between storing tail and releasing the slot before it.
-    const prev = (this.#tail - 1) | 0;
-    const prevSlot = this.#slotOf(prev);
-    if (
-      ring.mpsc &&
-      Atomics.compareExchange(ring.words, prevSlot, this.#tail, (prev + ring.capacity) | 0) === this.#tail
-    ) {
-      this.#wakeProducers();
+    // Repair after a consumer that died between storing tail and releasing the slots before it (one after
+    // release(), up to a batch after drain()): a slot before tail whose seq still says "message for pos" was read
+    // but not handed back. They are the positions just before tail; walk back until one was released.
+    if (ring.mpsc) {
+      let repaired = false;
+      for (let n = 1; n <= ring.capacity; n++) {
+        const pos = (this.#tail - n) | 0;
+        const want = (pos + 1) | 0;
+        if (
+          Atomics.compareExchange(ring.words, this.#slotOf(pos), want, (pos + ring.capacity) | 0) !== want
+        ) {
+          break;
+        }
+        repaired = true;
+      }
+      if (repaired) this.#wakeProducers();
     }
   }
 
@@ -180,7 +188,7 @@ export class Receiver implements AsyncIterable<Uint8Array> {
    * Reads up to `max` waiting messages in place, in order, calling `read(offset, length)` for each; returns how
    * many. Does not wait. It releases them as a batch: one store of tail (and one check for sleeping producers)
    * per batch of up to 64 messages instead of one per message, which is most of what a message costs. A consumer
-   * killed inside `drain` may therefore be given up to that batch again after a restart (at-least-once).
+   * killed inside `drain`, or a `read` that throws, may therefore be given up to that batch again (at-least-once).
    */
   drain(read: (offset: number, length: number) => void, max = Number.POSITIVE_INFINITY): number {
     this.#slot = -1; // a peeked, unreleased message is the first one drain reads
@@ -195,8 +203,6 @@ export class Receiver implements AsyncIterable<Uint8Array> {
       const at = this.#take(slot);
       this.#slot = -1;
       read(at, this.length);
-      // MPSC producers wait on each slot; SPSC producers only on tail (see release()).
-      if (ring.mpsc) Atomics.store(words, slot, (pos + ring.capacity) | 0);
       pos = (pos + 1) | 0;
       n++;
       if ((n & 63) === 0) this.#releaseTo(pos);
@@ -205,9 +211,22 @@ export class Receiver implements AsyncIterable<Uint8Array> {
     return n;
   }
 
+  /**
+   * Releases every message from the tail up to `pos`. Tail first, then (MPSC) the slots, as in `release()`: a
+   * slot handed back to producers before tail moved past it could be refilled for a later lap, and a consumer
+   * restarted at the old tail (or this one, after `read` threw) would then wait at that slot forever.
+   */
   #releaseTo(pos: number): void {
+    const from = this.#tail;
     this.#tail = pos;
     Atomics.store(this.#words, W_TAIL, pos); // release: everything read before this is done with
+    // MPSC producers wait on each slot; SPSC producers only on tail (see release()).
+    if (this.#ring.mpsc) {
+      const capacity = this.#ring.capacity;
+      for (let p = from; p !== pos; p = (p + 1) | 0) {
+        Atomics.store(this.#words, this.#slotOf(p), (p + capacity) | 0);
+      }
+    }
     if (
       (STORE_IS_FENCE ? this.#words[W_SPACE_SLEEPERS] : Atomics.load(this.#words, W_SPACE_SLEEPERS)) !== 0
     ) {
