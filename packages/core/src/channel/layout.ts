@@ -79,6 +79,8 @@ export interface ChannelShape {
 }
 
 export const MAX_CAPACITY = 2 ** 30;
+/** The largest channel segment: every byte offset in it must be a positive 32-bit integer. */
+export const MAX_RING_BYTES = 2 ** 31 - 1;
 
 export function shapeOf(
   kind: unknown,
@@ -110,8 +112,14 @@ export function shapeOf(
   const align = maxMessage >= 256 ? LINE : 8;
   const stride = Math.ceil((SLOT_HEADER + maxMessage) / align) * align;
   const size = DATA_OFFSET + capacity * stride;
-  if (size > 2 ** 32) {
-    throw new ShmArgumentError("capacity", `× messageSize must fit in 4 GiB (${size} bytes asked)`, capacity);
+  // Slot offsets are 32-bit signed integers (`>> 2` word indices, `<< 2` byte offsets): past 2 GiB they turn
+  // negative, so a larger ring cannot be addressed.
+  if (size > MAX_RING_BYTES) {
+    throw new ShmArgumentError(
+      "capacity",
+      `× messageSize must fit in 2 GiB (${size} bytes asked, at most ${MAX_RING_BYTES})`,
+      capacity,
+    );
   }
   return { kind, capacity, maxMessage, stride, fingerprint: hash32(fingerprint), size };
 }
@@ -176,6 +184,7 @@ export function readHeader(
     maxMessage < 1 ||
     stride % 8 !== 0 ||
     stride < SLOT_HEADER + maxMessage ||
+    size > MAX_RING_BYTES ||
     size > segmentSize
   ) {
     throw mismatch(
