@@ -154,6 +154,15 @@ export class Channel implements Disposable {
 
   static #attach(segment: Segment, expect: OpenChannelOptions): Channel {
     try {
+      // Segment.open asks for this minimum; an inherited descriptor can be anything.
+      if (segment.size < DATA_OFFSET) {
+        throw ShmError.of(
+          "ESIZE",
+          "Channel.open",
+          segment.name,
+          `the segment has ${segment.size} bytes, fewer than a channel header's ${DATA_OFFSET}: it is not a channel`,
+        );
+      }
       const words = new Int32Array(segment.buffer, 0, DATA_OFFSET >> 2);
       const deadline = performance.now() + (expect.readyTimeoutMs ?? 1000);
       while (Atomics.load(words, W_READY) !== 1) {
