@@ -6,7 +6,7 @@ import {
   Scope,
   type SetAccessorDeclarationStructure,
 } from "ts-morph";
-import type { FieldLayout, FieldType, ScalarKind } from "../../layout/ir.ts";
+import type { FieldLayout, FieldType, ScalarKind, StructLayout } from "../../layout/ir.ts";
 import { at, index, readScalar, type ScalarInfo, scalarInfo, writeScalar } from "./access.ts";
 import { alignAt } from "./alignment.ts";
 import { type ClassPlan, classNameFor, scalarSize, sizeOfType } from "./collect.ts";
@@ -70,7 +70,7 @@ export function fieldMembers(ctx: EmitContext, plan: ClassPlan, field: FieldLayo
   };
 
   if (field.bitWidth !== undefined) {
-    bitfield(ctx, field, plan.baseAlign, label, getter, setter);
+    bitfield(ctx, field, plan.baseAlign, otherLocations(plan.layout, field), label, getter, setter);
     return out;
   }
   const type = field.type;
@@ -292,6 +292,33 @@ function arrayOf(
   }
 }
 
+interface ByteRange {
+  readonly offset: number;
+  readonly size: number;
+}
+
+/**
+ * The bytes of a struct that belong to other memory locations than `field` (C11 §3.14): its non-bitfield
+ * members, and the bitfields beyond a zero-width bitfield or a non-bitfield member. The bytes past the struct's
+ * end count too. Union members share their bytes by definition, so a union has none.
+ */
+function otherLocations(layout: StructLayout, field: FieldLayout): ByteRange[] {
+  const outside = [{ offset: layout.size, size: Number.POSITIVE_INFINITY }];
+  if (layout.kind === "union") return outside;
+  const fields = layout.fields;
+  const inRun = (f: FieldLayout | undefined): boolean => f !== undefined && (f.bitWidth ?? 0) > 0;
+  let first = fields.indexOf(field);
+  let last = first;
+  while (inRun(fields[first - 1])) first--;
+  while (inRun(fields[last + 1])) last++;
+  return [
+    ...fields
+      .filter((f, i) => (i < first || i > last) && f.size > 0)
+      .map((f) => ({ offset: f.offset, size: f.size })),
+    ...outside,
+  ];
+}
+
 type Getter = (returnType: string, statements: string[], docs?: string[]) => void;
 type Setter = (type: string, statements: string[]) => void;
 
@@ -304,6 +331,7 @@ function bitfield(
   ctx: EmitContext,
   field: FieldLayout,
   baseAlign: number,
+  others: readonly ByteRange[],
   label: string,
   getter: Getter,
   setter: Setter,
@@ -337,6 +365,9 @@ function bitfield(
     const wordByte = Math.floor(first / (8 * bytes)) * bytes;
     const shift = first - wordByte * 8;
     if (shift + width > 8 * bytes || alignAt(baseAlign, wordByte) < bytes) continue;
+    // The word is written back whole: it must not hold bytes of another memory location, or a store here could
+    // undo another process's concurrent store there (C compilers never widen a bitfield store that way).
+    if (others.some((r) => r.offset < wordByte + bytes && wordByte < r.offset + r.size)) continue;
     const view = bytes === 1 ? "u8" : bytes === 2 ? "u16" : "u32";
     const word = `this.$v.${view}[${index(at(wordByte), Math.log2(bytes))}]`;
     const mask = 2 ** width - 1;
