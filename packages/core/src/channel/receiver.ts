@@ -10,7 +10,7 @@ import {
   W_SPACE_SLEEPERS,
   W_TAIL,
 } from "./layout.ts";
-import type { Ring } from "./ring.ts";
+import { assertOpen, type Ring } from "./ring.ts";
 import { type ChannelWaitOptions, checkWait, park, parkAsync, spinUntil, unpark } from "./wait.ts";
 
 /**
@@ -78,11 +78,13 @@ export class Receiver implements AsyncIterable<Uint8Array> {
 
   /** True once the sender called `close()` (messages may still be waiting). */
   get closed(): boolean {
+    assertOpen(this.#ring, "Receiver.closed");
     return Atomics.load(this.#words, W_CLOSED) !== 0;
   }
 
   /** Messages committed and not yet released, as seen now (a hint: producers may be adding more). */
   get pending(): number {
+    assertOpen(this.#ring, "Receiver.pending");
     let n = 0;
     for (let pos = this.#tail; n < this.#ring.capacity; pos = (pos + 1) | 0, n++) {
       if (Atomics.load(this.#words, this.#slotOf(pos)) !== ((pos + 1) | 0)) break;
@@ -95,6 +97,7 @@ export class Receiver implements AsyncIterable<Uint8Array> {
    * message stays put (and its slot taken) until `release()`; calling `peek` again returns the same one.
    */
   peek(): number {
+    assertOpen(this.#ring, "Receiver.peek");
     const pos = this.#tail;
     const slot = (DATA_OFFSET + (pos & this.#ring.mask) * this.#ring.stride) >> 2;
     if (Atomics.load(this.#words, slot) !== ((pos + 1) | 0)) return -1;
@@ -103,6 +106,7 @@ export class Receiver implements AsyncIterable<Uint8Array> {
 
   /** Frees the peeked message's slot for producers and moves on to the next message. */
   release(): void {
+    assertOpen(this.#ring, "Receiver.release");
     const slot = this.#slot;
     if (slot < 0) {
       throw new ShmError({
@@ -191,6 +195,7 @@ export class Receiver implements AsyncIterable<Uint8Array> {
    * killed inside `drain`, or a `read` that throws, may therefore be given up to that batch again (at-least-once).
    */
   drain(read: (offset: number, length: number) => void, max = Number.POSITIVE_INFINITY): number {
+    assertOpen(this.#ring, "Receiver.drain");
     this.#slot = -1; // a peeked, unreleased message is the first one drain reads
     const words = this.#words;
     const ring = this.#ring;
@@ -254,7 +259,8 @@ export class Receiver implements AsyncIterable<Uint8Array> {
       try {
         if (this.peek() < 0 && !this.closed) await parkAsync(this.#ring.dataWord, epoch, 1000);
       } finally {
-        Atomics.sub(words, W_DATA_SLEEPERS, 1);
+        // Unless the channel was closed here meanwhile: its memory is gone, and the ECLOSED must not be masked.
+        if (words.length !== 0) Atomics.sub(words, W_DATA_SLEEPERS, 1);
       }
     }
   }

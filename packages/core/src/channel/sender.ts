@@ -11,7 +11,7 @@ import {
   W_SPACE_SLEEPERS,
   W_TAIL,
 } from "./layout.ts";
-import type { Ring } from "./ring.ts";
+import { assertOpen, type Ring } from "./ring.ts";
 import { type ChannelWaitOptions, checkWait, park, spinUntil, unpark } from "./wait.ts";
 
 /**
@@ -81,6 +81,7 @@ export class Sender {
    * committed: the consumer waits for it in order.
    */
   reserve(): number {
+    assertOpen(this.#ring, "Sender.reserve");
     if (this.#slot >= 0) {
       throw new ShmError({
         code: "EBUSY",
@@ -140,6 +141,7 @@ export class Sender {
 
   /** Publishes the reserved message of `length` bytes (default: the largest). */
   commit(length: number = this.#ring.maxMessage): void {
+    assertOpen(this.#ring, "Sender.commit");
     const slot = this.#slot;
     if (slot < 0) {
       throw new ShmError({
@@ -230,6 +232,7 @@ export class Sender {
 
   /** Marks the channel finished: the receiver's `for await` ends once it has read everything committed. */
   close(): void {
+    assertOpen(this.#ring, "Sender.close");
     Atomics.store(this.#words, W_CLOSED, 1);
     Atomics.add(this.#words, W_DATA_EPOCH, 1);
     unpark(this.#ring.dataWord);
