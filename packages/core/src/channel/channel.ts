@@ -154,6 +154,15 @@ export class Channel implements Disposable {
 
   static #attach(segment: Segment, expect: OpenChannelOptions): Channel {
     try {
+      const readyTimeoutMs = expect.readyTimeoutMs ?? 1000;
+      // NaN or a string would make the deadline NaN, and the wait below endless.
+      if (typeof readyTimeoutMs !== "number" || Number.isNaN(readyTimeoutMs)) {
+        throw new ShmArgumentError(
+          "readyTimeoutMs",
+          "must be a number of milliseconds (Infinity: no time-out)",
+          readyTimeoutMs,
+        );
+      }
       // Segment.open asks for this minimum; an inherited descriptor can be anything.
       if (segment.size < DATA_OFFSET) {
         throw ShmError.of(
@@ -164,7 +173,7 @@ export class Channel implements Disposable {
         );
       }
       const words = new Int32Array(segment.buffer, 0, DATA_OFFSET >> 2);
-      const deadline = performance.now() + (expect.readyTimeoutMs ?? 1000);
+      const deadline = performance.now() + readyTimeoutMs;
       while (Atomics.load(words, W_READY) !== 1) {
         if (performance.now() >= deadline) {
           throw new ShmError({

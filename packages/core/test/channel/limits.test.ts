@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { openSync } from "node:fs";
 import { Channel, Segment, ShmArgumentError, ShmError } from "../../src/index.ts";
+import { run, uniqueName } from "../helpers.ts";
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -28,4 +29,21 @@ describe("Channel size limits", () => {
     expect((error as ShmError).code).toBe("ESIZE");
     expect((error as ShmError).message).toContain("fewer than a channel header's 376");
   });
+
+  test.each([Number.NaN, "1000"])(
+    "Channel.open with readyTimeoutMs %p is an argument error, not an endless wait on a channel never made ready",
+    async (readyTimeoutMs) => {
+      const name = uniqueName("ch-ready-arg");
+      using _seg = Segment.create(name, { size: 4096 }); // zero-filled: never marked ready
+      // In a child: before the fix this loop never ended, and a synchronous loop cannot be stopped from a test.
+      const script = `
+        import { Channel } from ${JSON.stringify(`${import.meta.dir}/../../src/index.ts`)};
+        try { Channel.open(${JSON.stringify(name)}, { readyTimeoutMs: ${typeof readyTimeoutMs === "string" ? JSON.stringify(readyTimeoutMs) : String(readyTimeoutMs)} }); console.log("opened"); }
+        catch (e) { console.log(e.name, e.message); }`;
+      const child = await run([process.execPath, "-e", script], { timeoutMs: 10_000 });
+      expect(child.signalCode).toBeNull();
+      expect(child.stdout).toStartWith("ShmArgumentError readyTimeoutMs: must be a number of milliseconds");
+    },
+    30_000,
+  );
 });
