@@ -136,6 +136,23 @@ describe.skipIf(!HAS_CLANG)(
       expect(pragma.stderr).toContain("pragma: #pragma pack is not supported; use __attribute__((packed))");
     });
 
+    test("C names that are JavaScript reserved words still give a schema that loads and passes verify", async () => {
+      using dir = scratch();
+      await Bun.write(
+        `${dir.path}/kw.h`,
+        "struct var { int a; };\ntypedef struct { struct var v; double d; } function;\n" +
+          "struct import { function f; char c; };\nstruct eval { int yield; };\n",
+      );
+      const imported = await shmkit(["import", "kw.h"], { cwd: dir.path });
+      expect(imported.stderr).toBe("");
+      expect(imported.code).toBe(0);
+      await Bun.write(`${dir.path}/kw.schema.ts`, imported.stdout);
+      const verified = await shmkit(["verify", "kw.schema.ts", "--header", "kw.h"], { cwd: dir.path });
+      expect(verified.stderr).toBe("");
+      expect(verified.code).toBe(0);
+      expect(verified.stdout).toMatch(/^ok: 4 structs, \d+ members checked against kw\.h/);
+    });
+
     test("an unknown --struct exits 2 and lists the header's structs", async () => {
       const r = await shmkit(["import", "telemetry.h", "--struct", "nope"], { cwd: CORPUS });
       expect(r.code).toBe(2);

@@ -36,17 +36,17 @@ const DSL_NAMES = {
   sem_t: "t.sem",
 } as const;
 
+// Names a schema module cannot bind with `const`: its own imports, and the words JavaScript reserves in module
+// (strict) code that are still valid C identifiers (`struct var`, `typedef … function;`).
 const RESERVED = new Set([
   "t",
   "struct",
   "union",
-  "break",
-  "case",
-  "class",
-  "const",
-  "default",
-  "delete",
-  "new",
+  ...(
+    "arguments await break case catch class const continue debugger default delete do else enum eval export " +
+    "extends false finally for function if implements import in instanceof interface let new null package " +
+    "private protected public return static super switch this throw true try typeof var void while with yield"
+  ).split(" "),
 ]);
 
 export interface SchemaSourceOptions {
