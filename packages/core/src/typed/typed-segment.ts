@@ -79,6 +79,15 @@ export class TypedSegment<T> implements Disposable {
   static create<T>(type: TypedClass<T>, name: string, options: TypedCreateOptions<T> = {}): TypedSegment<T> {
     checkHost(type, `${type.NAME}.create`);
     const offset = dataOffsetFor(type.ALIGN);
+    if (offset > 0xffff) {
+      // The header keeps the struct's offset in a uint16: a larger one would be stored wrapped, and every open()
+      // would then refuse the segment as corrupt.
+      throw new ShmArgumentError(
+        `${type.NAME}.ALIGN`,
+        `must be at most 32768 for a typed segment (its header stores the struct's offset in 16 bits); use ${type.NAME}.attach() on a plain Segment`,
+        type.ALIGN,
+      );
+    }
     const unsupported = type.SYNC.find((s) => s.type !== "pthread_mutex_t" && s.type !== "pthread_cond_t");
     if (unsupported) {
       throw new ShmArgumentError(

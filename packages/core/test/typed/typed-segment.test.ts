@@ -116,4 +116,28 @@ describe("TypedSegment", () => {
   test("a bad timeoutMs is an argument error", () => {
     expect(() => TypedSegment.open(Counter, "/x", { timeoutMs: -1 })).toThrow(ShmArgumentError);
   });
+
+  test("create() refuses a struct aligned past 32768, whose offset the header's 16-bit field cannot hold", () => {
+    class Huge {
+      static readonly NAME = "Huge";
+      static readonly TARGET: string = hostTarget().name;
+      static readonly SIZE = 65536;
+      static readonly ALIGN = 65536;
+      static readonly FINGERPRINT = "huge-align";
+      static readonly SYNC: readonly SyncField[] = [];
+      constructor(_views: Views, _base: number) {}
+    }
+    const name = uniqueName("typed-huge");
+    let error: unknown;
+    try {
+      TypedSegment.create(Huge, name).close();
+      // Before the fix create() succeeded, and this open() refused its own segment as corrupt.
+      TypedSegment.open(Huge, name, { timeoutMs: 0 }).close();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ShmArgumentError);
+    expect((error as Error).message).toContain("Huge.ALIGN: must be at most 32768");
+    expect(Segment.exists(name)).toBe(false);
+  });
 });
