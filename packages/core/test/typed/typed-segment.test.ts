@@ -125,7 +125,6 @@ describe("TypedSegment", () => {
       static readonly ALIGN = 65536;
       static readonly FINGERPRINT = "huge-align";
       static readonly SYNC: readonly SyncField[] = [];
-      constructor(_views: Views, _base: number) {}
     }
     const name = uniqueName("typed-huge");
     let error: unknown;
