@@ -125,6 +125,7 @@ describe("TypedSegment", () => {
       static readonly ALIGN = 65536;
       static readonly FINGERPRINT = "huge-align";
       static readonly SYNC: readonly SyncField[] = [];
+      readonly what = "a struct aligned to 64 KiB";
     }
     const name = uniqueName("typed-huge");
     let error: unknown;
