@@ -76,6 +76,35 @@ describe("emitTypeScript", () => {
     );
   });
 
+  test("a struct or enum whose name JavaScript reserves or the module imports is refused with the fix", () => {
+    const named = (name: string, fields: StructLayout["fields"] = Point.fields): StructLayout => ({
+      ...Point,
+      name,
+      fingerprint: name,
+      fields,
+    });
+    expect(() => emitTypeScript([named("var")], { schemaPath: "s.ts" })).toThrow(SchemaError);
+    expect(() => emitTypeScript([named("var")], { schemaPath: "s.ts" })).toThrow(
+      /^var: must not be named var: .*reserved.*rename/,
+    );
+    const lock = named("Mutex", [
+      { name: "m", offset: 0, size: 40, align: 8, type: { kind: "libc", type: "pthread_mutex_t" } },
+    ]);
+    expect(() => emitTypeScript([lock], { schemaPath: "s.ts" })).toThrow(
+      /^Mutex: must not be named Mutex: .*@shmkit\/core.*rename/,
+    );
+    const state = named("Holder", [
+      {
+        name: "s",
+        offset: 0,
+        size: 4,
+        align: 4,
+        type: { kind: "enum", name: "Point", members: { A: 0 }, scalar: "u32" },
+      },
+    ]);
+    expect(() => emitTypeScript([Point, state], { schemaPath: "s.ts" })).toThrow(/^Point: must not be named/);
+  });
+
   test("two different layouts with one name in a module are refused", () => {
     const other: StructLayout = { ...Point, size: 24, fingerprint: "other" };
     const holder: StructLayout = {

@@ -13,8 +13,9 @@ import {
   Writers,
 } from "ts-morph";
 import type { FieldLayout, FieldType, StructLayout } from "../../layout/ir.ts";
-import { type ClassPlan, type EnumPlan, planModule } from "./collect.ts";
+import { type ClassPlan, type EnumPlan, type ModulePlan, planModule } from "./collect.ts";
 import { type EmitContext, fieldMembers } from "./members.ts";
+import { emitError } from "./schema-error.ts";
 
 export interface EmitTypeScriptOptions {
   /** The schema file, as the banner names it (relative, with forward slashes, so output is machine-independent). */
@@ -40,6 +41,7 @@ export function emitTypeScript(layouts: readonly StructLayout[], options: EmitTy
   const ctx: EmitContext = { imports: new Set(["Views"]) };
   const classes = plan.classes.map((c) => classStructure(ctx, c));
   const enums = plan.enums.flatMap(enumStatements);
+  checkModuleNames(plan, ctx.imports);
   const command = options.command ?? `shmkit gen ${options.schemaPath}`;
   const project = new Project({
     useInMemoryFileSystem: true,
@@ -60,6 +62,46 @@ export function emitTypeScript(layouts: readonly StructLayout[], options: EmitTy
     ],
   });
   return file.getFullText();
+}
+
+// Words JavaScript reserves in module (strict) code that are valid C identifiers: no class or const can take them.
+const RESERVED = new Set(
+  (
+    "arguments await break case catch class const continue debugger default delete do else enum eval export " +
+    "extends false finally for function if implements import in instanceof interface let new null package " +
+    "private protected public return static super switch this throw true try typeof var void while with yield"
+  ).split(" "),
+);
+
+/**
+ * Every class and enum becomes a module-level name: refuse those the generated module could not declare (a
+ * reserved word, a runtime name it imports, or one name for both a class and an enum) instead of emitting a
+ * module that does not compile.
+ */
+function checkModuleNames(plan: ModulePlan, imports: ReadonlySet<string>): void {
+  const classes = new Set(plan.classes.map((c) => c.className));
+  for (const name of [...classes, ...plan.enums.map((e) => e.name)]) {
+    if (RESERVED.has(name)) {
+      throw emitError(
+        name,
+        `must not be named ${name}: it is a reserved word in JavaScript, so the generated class or constant cannot have that name; rename it`,
+      );
+    }
+    if (imports.has(name)) {
+      throw emitError(
+        name,
+        `must not be named ${name}: the generated module imports ${name} from @shmkit/core; rename it`,
+      );
+    }
+  }
+  for (const e of plan.enums) {
+    if (classes.has(e.name)) {
+      throw emitError(
+        e.name,
+        `must not be named ${e.name}: a struct and an enum of the module both have that name; rename one`,
+      );
+    }
+  }
 }
 
 function enumStatements(e: EnumPlan): StatementStructures[] {
