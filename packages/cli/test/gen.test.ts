@@ -112,6 +112,30 @@ describe("shmkit gen", () => {
   }, 60_000);
 });
 
+describe("schemas the emitters refuse", () => {
+  // Each struct is fine alone (struct() and layoutOf() accept it); only the emitters see the clash.
+  const CLASH = [
+    'import { struct, t } from "@shmkit/layout-gen";',
+    'export const A = struct("A", { m: t.enum("Mode", { X: 0 }) });',
+    'export const B = struct("B", { m: t.enum("Mode", { Y: 1 }) });',
+    'export const Ctor = struct("Ctor", { constructor: t.i32 });',
+    "",
+  ].join("\n");
+
+  for (const command of ["gen", "header"] as const) {
+    test(`${command} exits 2 with the schema error on one line, not a stack trace, and writes nothing`, async () => {
+      using dir = scratch();
+      writeFileSync(`${dir.path}/clash.schema.ts`, CLASH);
+      const out = command === "gen" ? "out" : "out/clash.h";
+      const r = await shmkit([command, "clash.schema.ts", "--out", out], { cwd: dir.path });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^shmkit ${command}: \\w+(\\.\\w+)?: must not `));
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(existsSync(`${dir.path}/out`)).toBe(false);
+    });
+  }
+});
+
 describe("shmkit header", () => {
   test("prints the header, or writes it with --out; --check without --out is a usage error", async () => {
     using dir = scratch();

@@ -46,8 +46,16 @@ async function gen(schema: string, options: GenOptions): Promise<number> {
   const name = basename(schemaPath).replace(/(\.schema)?\.[cm]?tsx?$/, "");
   const out = join(options.out ?? dirname(schemaPath), `${name}.generated.ts`);
   const command = ["shmkit gen", schemaPath, ...flags(options)].join(" ");
-  const { emitTypeScript } = await import("@shmkit/layout-gen");
-  const text = emitTypeScript(laid.layouts, { schemaPath, command });
+  const { emitTypeScript, SchemaError } = await import("@shmkit/layout-gen");
+  let text: string;
+  try {
+    text = emitTypeScript(laid.layouts, { schemaPath, command });
+  } catch (error) {
+    // A schema the TypeScript emitter cannot express (a field named constructor, one enum name defined twice).
+    if (!(error instanceof SchemaError)) throw error;
+    printError("gen", error.message);
+    return EXIT.usage;
+  }
   return writeOutput(out, text, options.check ?? false) ? EXIT.ok : EXIT.problem;
 }
 

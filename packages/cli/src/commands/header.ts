@@ -47,8 +47,16 @@ async function header(schema: string, options: HeaderOptions): Promise<number> {
   }
   const schemaPath = shownPath(schema);
   const command = ["shmkit header", schemaPath, ...flags(options)].join(" ");
-  const { emitCHeader } = await import("@shmkit/layout-gen");
-  const text = emitCHeader(laid.layouts, { schemaPath, command });
+  const { emitCHeader, SchemaError } = await import("@shmkit/layout-gen");
+  let text: string;
+  try {
+    text = emitCHeader(laid.layouts, { schemaPath, command });
+  } catch (error) {
+    // A schema C cannot hold in one header (one enum or struct name with two definitions).
+    if (!(error instanceof SchemaError)) throw error;
+    printError("header", error.message);
+    return EXIT.usage;
+  }
   if (!options.out) {
     process.stdout.write(text);
     return EXIT.ok;
