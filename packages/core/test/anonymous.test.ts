@@ -1,11 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { readdirSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { Segment } from "../src/index.ts";
 import { FIXTURES } from "./helpers.ts";
 
 describe("Segment.anonymous", () => {
   test("is shared with a child through its fd and leaves nothing in /dev/shm", async () => {
-    const before = readdirSync("/dev/shm").sort();
     using seg = Segment.anonymous({ size: 4096, label: "parent-to-child" });
     expect(seg.anonymous).toBe(true);
     expect(seg.name).toBe("memfd:parent-to-child");
@@ -20,7 +19,10 @@ describe("Segment.anonymous", () => {
     expect(await child.exited).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ size: 4096, text: "from the parent", anonymous: true });
     expect(new TextDecoder().decode(seg.bytes.subarray(64, 78))).toBe("child was here");
-    expect(readdirSync("/dev/shm").sort()).toEqual(before);
+    // Its memory is a memfd, not a file in /dev/shm. (Comparing /dev/shm listings before and after would fail
+    // whenever another test run creates a segment meanwhile.)
+    expect(readlinkSync(`/proc/self/fd/${seg.fd}`)).toBe("/memfd:parent-to-child (deleted)");
+    expect(readdirSync("/dev/shm").filter((entry) => entry.includes("parent-to-child"))).toEqual([]);
     seg.unlink(); // no name: nothing to do, and no error
   });
 
@@ -32,5 +34,15 @@ describe("Segment.anonymous", () => {
   test("fromFd refuses a bad descriptor with EBADF and an empty file with ESIZE", () => {
     expect(() => Segment.fromFd(-1)).toThrow("fd: must be a non-negative integer");
     expect(() => Segment.fromFd(987654)).toThrow("fstat(fd 987654): EBADF (Bad file descriptor)");
+    const path = `/tmp/shmkit-test-empty-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+    const fd = openSync(path, "w+");
+    try {
+      expect(() => Segment.fromFd(fd)).toThrow(
+        `Segment.fromFd(fd ${fd}): ESIZE (the file is empty; nothing to map)`,
+      );
+    } finally {
+      closeSync(fd);
+      rmSync(path, { force: true });
+    }
   });
 });
