@@ -12,7 +12,9 @@ export function holesOf(
   const holes: Hole[] = [];
   let end = 0;
   for (const field of fields) {
-    if (!isUnion && field.offset > end && field.size > 0) {
+    // A zero-width bitfield only moves the next member (the hole is named after that one); a flexible array
+    // member, though it adds no size, is a member whose alignment made the hole.
+    if (!isUnion && field.offset > end && (field.size > 0 || field.type.kind === "flexible")) {
       holes.push({ offset: end, size: field.offset - end, before: field.name });
     }
     end = Math.max(end, field.offset + field.size);

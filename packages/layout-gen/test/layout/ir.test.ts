@@ -15,6 +15,14 @@ describe("layoutOf() output", () => {
     expect(l.tailPadding).toBe(7);
     expect(l.size).toBe(32);
   });
+  test("the padding before a flexible array member is a hole: every byte is a member, a hole or tail padding", () => {
+    const l = layoutOf(struct("Flex", { n: t.u32, c: t.u8, d: t.flex(t.f64) }), X64);
+    expect(l.holes).toEqual([{ offset: 5, size: 3, before: "d" }]);
+    expect(l.tailPadding).toBe(0);
+    const members = l.fields.reduce((n, f) => n + f.size, 0);
+    const holes = l.holes.reduce((n, h) => n + h.size, 0);
+    expect(members + holes + l.tailPadding).toBe(l.size);
+  });
   test("a union has no holes, only tail padding after its largest member", () => {
     const l = layoutOf(union("U", { a: t.u8, b: t.char(5), c: t.u32 }), X64);
     expect([l.holes, l.tailPadding, l.size]).toEqual([[], 3, 8]);
