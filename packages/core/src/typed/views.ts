@@ -30,15 +30,19 @@ export class Views {
     this.buffer = buffer;
     this.u8 = new Uint8Array(buffer);
     this.i8 = new Int8Array(buffer);
-    // A segment's size need not be a multiple of 8; the wider views stop at the last whole element.
-    this.u16 = new Uint16Array(buffer, 0, n >>> 1);
-    this.i16 = new Int16Array(buffer, 0, n >>> 1);
-    this.u32 = new Uint32Array(buffer, 0, n >>> 2);
-    this.i32 = new Int32Array(buffer, 0, n >>> 2);
-    this.f32 = new Float32Array(buffer, 0, n >>> 2);
-    this.f64 = new Float64Array(buffer, 0, n >>> 3);
-    this.i64 = new BigInt64Array(buffer, 0, n >>> 3);
-    this.u64 = new BigUint64Array(buffer, 0, n >>> 3);
+    // A segment's size need not be a multiple of 8; the wider views stop at the last whole element. Division, not
+    // `>>>`: a 4 GiB segment's byte length is 2^32, which a 32-bit shift reads as 0 (empty views).
+    const n2 = Math.floor(n / 2);
+    const n4 = Math.floor(n / 4);
+    const n8 = Math.floor(n / 8);
+    this.u16 = new Uint16Array(buffer, 0, n2);
+    this.i16 = new Int16Array(buffer, 0, n2);
+    this.u32 = new Uint32Array(buffer, 0, n4);
+    this.i32 = new Int32Array(buffer, 0, n4);
+    this.f32 = new Float32Array(buffer, 0, n4);
+    this.f64 = new Float64Array(buffer, 0, n8);
+    this.i64 = new BigInt64Array(buffer, 0, n8);
+    this.u64 = new BigUint64Array(buffer, 0, n8);
     this.dv = new DataView(buffer);
   }
 }
