@@ -1,5 +1,5 @@
 import { ShmArgumentError } from "@shmkit/core";
-import { getTargetOrThrow, hostTarget, type Target, type TargetName } from "@shmkit/core/targets";
+import { findTarget, hostTarget, TARGET_NAMES, type Target, type TargetName } from "@shmkit/core/targets";
 import { SchemaError } from "../dsl/errors.ts";
 import type { BitsSpec, RecordDef } from "../dsl/types.ts";
 import { fingerprintOf } from "./fingerprint.ts";
@@ -30,7 +30,11 @@ export function layoutOf(def: RecordDef, options: LayoutOptions = {}): StructLay
   if (typeof def !== "object" || def === null || (def.kind !== "struct" && def.kind !== "union")) {
     throw new ShmArgumentError("def", "must be a definition made by struct() or union()", def);
   }
-  const target = options.target === undefined ? hostTarget() : getTargetOrThrow(options.target);
+  const target = options.target === undefined ? hostTarget() : findTarget(options.target);
+  if (!target) {
+    // An argument error like the one for `def`, not the table's untyped RangeError.
+    throw new ShmArgumentError("target", `must be one of ${TARGET_NAMES.join(", ")}`, options.target);
+  }
   return layoutFor(def, target);
 }
 

@@ -57,9 +57,12 @@ describe("layoutOf() output", () => {
     const def = struct("Host", { l: t.long, d: t.long_double });
     expect(layoutOf(def)).toEqual(layoutOf(def, { target: hostTarget().name }));
   });
-  test("an unknown target is refused", () => {
+  test("an unknown target is refused with an argument error", () => {
     expect(() => layoutOf(struct("T", { a: t.u8 }), { target: "sparc-sun-solaris" as never })).toThrow(
       /target: must be one of/,
+    );
+    expect(() => layoutOf(struct("T", { a: t.u8 }), { target: "sparc-sun-solaris" as never })).toThrow(
+      ShmArgumentError,
     );
   });
   test("enums are unsigned int unless a member is negative", () => {
