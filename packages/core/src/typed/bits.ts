@@ -9,13 +9,14 @@
 export function readBits(u8: Uint8Array, byte: number, bit: number, width: number, signed: boolean): number {
   let value = 0;
   let got = 0;
-  let at = byte * 8 + bit;
+  // Bit positions are counted from `byte`, not from the segment's start: byte * 8 passes 2^32 beyond 512 MiB,
+  // where `>>> 3` would wrap to the wrong byte.
   while (got < width) {
+    const at = bit + got;
     const shift = at & 7;
     const take = Math.min(8 - shift, width - got);
-    value += (((u8[at >>> 3] as number) >>> shift) & ((1 << take) - 1)) * 2 ** got;
+    value += (((u8[byte + (at >>> 3)] as number) >>> shift) & ((1 << take) - 1)) * 2 ** got;
     got += take;
-    at += take;
   }
   return signed && value >= 2 ** (width - 1) ? value - 2 ** width : value;
 }
@@ -25,16 +26,16 @@ export function writeBits(u8: Uint8Array, byte: number, bit: number, width: numb
   let rest = Math.trunc(value) % 2 ** width;
   if (rest < 0) rest += 2 ** width;
   let done = 0;
-  let at = byte * 8 + bit;
   while (done < width) {
+    const at = bit + done; // from `byte`, as in readBits
+    const index = byte + (at >>> 3);
     const shift = at & 7;
     const take = Math.min(8 - shift, width - done);
     const mask = ((1 << take) - 1) << shift;
     const part = (rest % 2 ** take) << shift;
-    u8[at >>> 3] = ((u8[at >>> 3] as number) & ~mask) | part;
+    u8[index] = ((u8[index] as number) & ~mask) | part;
     rest = Math.floor(rest / 2 ** take);
     done += take;
-    at += take;
   }
 }
 
@@ -48,8 +49,8 @@ export function readBitsBig(
 ): bigint {
   let value = 0n;
   for (let i = width - 1; i >= 0; i--) {
-    const at = byte * 8 + bit + i;
-    value = (value << 1n) | BigInt(((u8[at >>> 3] as number) >>> (at & 7)) & 1);
+    const at = bit + i; // from `byte`, as in readBits
+    value = (value << 1n) | BigInt(((u8[byte + (at >>> 3)] as number) >>> (at & 7)) & 1);
   }
   return signed ? BigInt.asIntN(width, value) : value;
 }
@@ -58,8 +59,9 @@ export function readBitsBig(
 export function writeBitsBig(u8: Uint8Array, byte: number, bit: number, width: number, value: bigint): void {
   const bits = BigInt.asUintN(width, value);
   for (let i = 0; i < width; i++) {
-    const at = byte * 8 + bit + i;
+    const at = bit + i; // from `byte`, as in readBits
+    const index = byte + (at >>> 3);
     const one = Number((bits >> BigInt(i)) & 1n);
-    u8[at >>> 3] = ((u8[at >>> 3] as number) & ~(1 << (at & 7))) | (one << (at & 7));
+    u8[index] = ((u8[index] as number) & ~(1 << (at & 7))) | (one << (at & 7));
   }
 }

@@ -1,5 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { MAX_SEGMENT_SIZE, Segment, viewsOf } from "../../src/index.ts";
+import {
+  MAX_SEGMENT_SIZE,
+  readBits,
+  readBitsBig,
+  Segment,
+  viewsOf,
+  writeBits,
+  writeBitsBig,
+} from "../../src/index.ts";
 import { uniqueName } from "../helpers.ts";
 
 describe("Views", () => {
@@ -21,5 +29,23 @@ describe("Views", () => {
     using seg = Segment.anonymous({ size: 4099 });
     const v = viewsOf(seg);
     expect([v.u8.length, v.u16.length, v.u32.length, v.f64.length]).toEqual([4099, 2049, 1024, 512]);
+  });
+});
+
+describe("byte-wise bitfields far into a segment", () => {
+  test("readBits/writeBits and their bigint forms touch the bytes at a byte offset past 512 MiB, not bytes near 0", () => {
+    // Past 2^29 bytes the bit position byte * 8 passes 2^32. Sparse (reserve: false): only two pages are touched.
+    using seg = Segment.create(uniqueName("bits-far"), { size: 2 ** 30, reserve: false });
+    const u8 = seg.bytes;
+    const byte = 2 ** 29 + 5;
+    writeBits(u8, byte, 3, 12, 0xabc);
+    expect(u8[byte]).toBe((0xabc << 3) & 0xff);
+    expect(u8[byte + 1]).toBe(0xabc >> 5);
+    expect(readBits(u8, byte, 3, 12, false)).toBe(0xabc);
+    writeBitsBig(u8, byte + 8, 1, 40, 0x12_3456_789an);
+    expect(readBitsBig(u8, byte + 8, 1, 40, false)).toBe(0x12_3456_789an);
+    expect(u8[byte + 8]).toBe((0x9a << 1) & 0xff);
+    // The bytes a 32-bit wrap of the bit position would land on are untouched.
+    expect(Array.from(u8.subarray(0, 32)).every((b) => b === 0)).toBe(true);
   });
 });
