@@ -69,6 +69,34 @@ describe("Channel across processes", () => {
       expect(wakes).toBeGreaterThan(100);
     }, 120_000);
 
+    test(`${kind}: a consumer reading in drain() batches gets every message once, in order, from producers that sleep when the ring is full`, async () => {
+      const name = uniqueName(`ch-drain-${kind}`);
+      const producers = kind === "mpsc" ? 3 : 1;
+      using ch = Channel.create(name, { kind, messageSize: 64, capacity: 16 });
+      // No spinning: a producer facing a full ring sleeps, and only drain's batch release can wake it.
+      const env = { SHMKIT_TEST_SPIN_NS: "0" };
+      const runs = Array.from({ length: producers }, (_, id) =>
+        run([process.execPath, PEER, "produce", name, String(id), "30000"], { timeoutMs: 90_000, env }),
+      );
+      const [consumer, ...done] = await Promise.all([
+        run([process.execPath, PEER, "consume-drain", name, String(producers), "30000"], {
+          timeoutMs: 90_000,
+          env,
+        }),
+        ...runs,
+      ]);
+      for (const p of done) {
+        expect(p.stderr).toBe("");
+        expect(p.exitCode).toBe(0);
+      }
+      expect(consumer.stderr).toBe("");
+      expect(JSON.parse(consumer.stdout)).toEqual({
+        received: producers * 30_000,
+        next: new Array(producers).fill(30_000),
+      });
+      expect(ch.kind).toBe(kind);
+    }, 120_000);
+
     test(`${kind}: a consumer killed mid-stream is replaced and the new one resumes with nothing lost`, async () => {
       const name = uniqueName(`ch-restart-${kind}`);
       const recordName = uniqueName("ch-record");
