@@ -1,6 +1,7 @@
 import { type Pointer, toArrayBuffer } from "bun:ffi";
 import { readdirSync, statSync } from "node:fs";
 import { ShmArgumentError, ShmError } from "./errors.ts";
+import { growTo } from "./internal/grow.ts";
 import {
   F_ADD_SEALS,
   F_SEAL_GROW,
@@ -147,11 +148,11 @@ export class Segment implements Disposable {
       if (created) {
         // shm_open applies the umask; fchmod makes the mode exactly what was asked.
         call(libc().fchmod(fd, mode), "fchmod", shmName);
-        resize(fd, shmName, size, options.reserve ?? true);
+        growTo(fd, shmName, size, options.reserve ?? true);
       } else {
         const stat = fstatOf(fd, shmName);
         if (options.trustOwner) checkTrusted(stat, shmName);
-        if (stat.size < size) resize(fd, shmName, size, options.reserve ?? true);
+        if (stat.size < size) growTo(fd, shmName, size, options.reserve ?? true);
       }
       return Segment.#map(shmName, fd, false, false);
     } catch (error) {
@@ -217,7 +218,7 @@ export class Segment implements Disposable {
     const fd = libc().memfd_create(Buffer.from(`${label}\0`), MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0) throw ShmError.fromErrno("memfd_create", name, lastErrno());
     try {
-      resize(fd, name, size, true);
+      growTo(fd, name, size, true);
       call(
         libc().fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL),
         "fcntl(F_ADD_SEALS)",
@@ -396,15 +397,6 @@ function openOrCreate(name: string, mode: number, exclusive: boolean): { fd: num
     if (existing >= 0) return { fd: existing, created: false };
     const openErrno = lastErrno();
     if (openErrno !== ENOENT) throw ShmError.fromErrno("shm_open", name, openErrno);
-  }
-}
-
-function resize(fd: number, name: string, size: number, reserve: boolean): void {
-  call(libc().ftruncate(fd, size), "ftruncate", name);
-  if (reserve) {
-    // posix_fallocate returns the error number instead of setting errno.
-    const errno = libc().posix_fallocate(fd, 0, size);
-    if (errno !== 0) throw ShmError.fromErrno("posix_fallocate", name, errno);
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ftruncateSync } from "node:fs";
 import { MAX_SEGMENT_SIZE, Segment, ShmArgumentError, ShmError } from "../src/index.ts";
+import { growTo } from "../src/internal/grow.ts";
 import { uniqueName } from "./helpers.ts";
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -206,5 +207,20 @@ describe("Segment lifetime", () => {
     expect(entry?.mode).toBe(0o640);
     expect(entry?.uid).toBe(process.getuid?.() ?? -1);
     expect(entry?.mtime).toBeInstanceOf(Date);
+  });
+});
+
+describe("growTo (how create sizes a segment)", () => {
+  // With exclusive: false, a creator can size the object after an opener already grew and mapped it; sizing must
+  // never shrink it under that mapping (SIGBUS there). growTo is what both create paths call.
+  test.each([true, false])("never shrinks an object another mapping uses (reserve: %p)", (reserve) => {
+    const name = uniqueName();
+    using opener = Segment.create(name, { size: 64 * 1024 });
+    opener.bytes[64 * 1024 - 1] = 7;
+    growTo(opener.fd, name, 4096, reserve);
+    expect(opener.stat().size).toBe(64 * 1024);
+    expect(opener.bytes[64 * 1024 - 1]).toBe(7);
+    growTo(opener.fd, name, 128 * 1024, reserve);
+    expect(opener.stat().size).toBe(128 * 1024);
   });
 });
