@@ -116,7 +116,14 @@ function compute(def: RecordDef, target: Target): StructLayout {
     const align = def.packed ? (r.userAlign ?? 1) : r.align;
     recordAlign = Math.max(recordAlign, align);
     const offset = isUnion ? 0 : roundUp(bitPos, align * 8) / 8;
-    fields.push({ name: field.name, offset, size: r.size, align, type: r.type });
+    fields.push({
+      name: field.name,
+      offset,
+      size: r.size,
+      align,
+      type: r.type,
+      ...(field.type.kind === "aligned" ? { alignAttribute: field.type.align } : {}),
+    });
     if (isUnion) maxBits = Math.max(maxBits, r.size * 8);
     else bitPos = (offset + r.size) * 8;
   }

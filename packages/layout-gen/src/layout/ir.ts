@@ -48,6 +48,12 @@ export interface FieldLayout {
   /** The field's alignment in this struct (1 when packed); for a bitfield, its type's member alignment. */
   readonly align: number;
   readonly type: FieldType;
+  /**
+   * `__attribute__((aligned(N)))` as the schema put it on the field (`t.align(N, …)`), if it did. Even where it
+   * changes no offset it can matter to C: on i686, gcc keeps a record holding it aligned to 8 for an 8-byte
+   * `_Atomic`. The C header writes it as given.
+   */
+  readonly alignAttribute?: number;
   /** Bitfields only: the position of the first bit (0 to 7), counted from `offset * 8`, and the width in bits. */
   readonly bitOffset?: number;
   readonly bitWidth?: number;

@@ -3,7 +3,8 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { Segment } from "@shmkit/core";
 import { hostTarget, type TargetName } from "@shmkit/core/targets";
-import { generate } from "../../src/emit/index.ts";
+import { emitCHeader, generate } from "../../src/emit/index.ts";
+import { layoutOf, t, union } from "../../src/index.ts";
 import * as schema from "./fixtures/features.schema.ts";
 import { FIXTURES, run, tempDir } from "./helpers.ts";
 
@@ -54,6 +55,34 @@ describe("every feature, every Linux target", () => {
       90_000,
     );
   }
+
+  // On i686 an aligned attribute that moves no offset still counts: gcc keeps an 8-byte union holding an 8-byte
+  // _Atomic 8-aligned only with it (TYPE_USER_ALIGN), and layoutOf() models that, so the header must write it.
+  test.skipIf(!Bun.which("i686-linux-gnu-gcc"))(
+    "the i686 header keeps an aligned attribute that changes no offset but the union's alignment",
+    async () => {
+      const AtomicUnion = union("AtomicUnion", { n: t.atomic(t.u64), w: t.align(4, t.u32) });
+      expect(layoutOf(AtomicUnion, { target: "i686-linux-gnu" }).align).toBe(8);
+      const dir = tempDir();
+      try {
+        await Bun.write(
+          join(dir, "u.h"),
+          emitCHeader([layoutOf(AtomicUnion, { target: "i686-linux-gnu" })], { schemaPath: "u.ts" }),
+        );
+        await Bun.write(join(dir, "t.c"), '#include "u.h"\n');
+        const r = await run(
+          [Bun.which("i686-linux-gnu-gcc") as string, "-std=c11", "-Wall", "-Werror", "-c", join(dir, "t.c")],
+          { timeoutMs: 60_000, cwd: dir },
+        );
+        // gcc adds a -Wpsabi note about 8-byte _Atomic members (their alignment changed in gcc 11): not an error.
+        expect(r.stderr).not.toContain("error");
+        expect(r.exitCode).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    90_000,
+  );
 
   test("the TypeScript for every target typechecks", async () => {
     const dir = join(FIXTURES, `.features-${process.pid}`);

@@ -155,9 +155,13 @@ function fieldDeclaration(layout: StructLayout, field: FieldLayout): string {
   let declarator = `${name}${flexible ? "[]" : ""}${dims.map((d) => `[${d}]`).join("")}`;
   if (type.kind === "string") declarator += `[${type.length}]`;
   if (field.bitWidth !== undefined) return `${base}${name ? ` ${name}` : ""} : ${field.bitWidth}`;
+  // The schema's own attribute, as written: C then applies the same rules the layout engine modelled, including
+  // where the attribute moves nothing but still counts (i686 records with an 8-byte _Atomic). Layouts made by
+  // hand without it get one where their alignment exceeds what C would give the type.
   const natural = naturalAlign(type, layout.target);
-  const aligned =
-    field.align > (layout.packed ? 1 : natural) ? ` __attribute__((aligned(${field.align})))` : "";
+  const align =
+    field.alignAttribute ?? (field.align > (layout.packed ? 1 : natural) ? field.align : undefined);
+  const aligned = align === undefined ? "" : ` __attribute__((aligned(${align})))`;
   return `${base} ${declarator}${aligned}`;
 }
 
