@@ -384,7 +384,8 @@ function bitfield(
           : shift === 0
             ? `${word}! & ${hex(mask)}`
             : `(${word}! >>> ${shift}) & ${hex(mask)}`;
-    getter(tsType, [`return ${read}${cast};`], [doc]);
+    // `as` binds tighter than `&`: `x & 0x7 as E` would cast the mask alone, and not typecheck.
+    getter(tsType, [`return ${cast && read.includes(" ") ? `(${read})` : read}${cast};`], [doc]);
     const value = isBool ? "(value ? 1 : 0)" : "value";
     if (width === 32) {
       setter(tsType, [`${word} = ${value};`]);
