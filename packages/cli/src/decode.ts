@@ -84,7 +84,8 @@ function readScalar(kind: ScalarKind, bytes: Uint8Array, at: number): Value {
     case "f80":
     case "f128":
       // No JS number holds these exactly: show the bytes, as a debugger does.
-      return `0x${Buffer.from(bytes.subarray(at, at + (kind === "f80" ? 10 : 16)).reverse()).toString("hex")}`;
+      // slice, not subarray: reverse() works in place and must not scramble the caller's snapshot.
+      return `0x${Buffer.from(bytes.slice(at, at + (kind === "f80" ? 10 : 16)).reverse()).toString("hex")}`;
   }
 }
 

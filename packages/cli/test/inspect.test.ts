@@ -110,6 +110,21 @@ describe("shmkit inspect", () => {
     expect(tooSmall.stderr).toContain(`${name} has 40 bytes, too few for Order (40 bytes) at offset 8`);
   }, 60_000);
 
+  test("--schema --json shows a long double as its bytes and leaves the hex dump as the segment holds it", async () => {
+    const name = uniqueName("ext");
+    using seg = Segment.create(name, { size: 32 });
+    const pattern = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
+    seg.bytes.set(pattern);
+    const r = await shmkit(["inspect", name, "--schema", `${FIXTURES}/schemas/ext.schema.ts`, "--json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { hex: string; values: { x: string } };
+    expect(json.hex).toBe(Buffer.from(pattern).toString("hex"));
+    // Most significant byte first, as a debugger prints it: bytes 16… of the struct, reversed.
+    const bytes = process.arch === "x64" ? 10 : 16;
+    expect(json.values.x).toBe(`0x${Buffer.from(pattern.slice(16, 16 + bytes).reverse()).toString("hex")}`);
+  });
+
   test("--watch --schema --json prints one decoded frame per change", async () => {
     const name = uniqueName("watchschema");
     using seg = Segment.create(name, { size: 40 });
