@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
 # Installs the C compilers the layout tests compare against: the native cc, gcc cross compilers for aarch64 and
-# i686 (compile-only: the tests never run their output), clang (Apple targets, --target), and musl-gcc.
-# Idempotent: skips what is already there. Never fails the caller for want of apt-get or root: it says why and
-# exits 0, and the cross-target tests then say they skipped.
+# i686 (compile-only: the tests never run their output), clang (Apple targets, --target), and musl-gcc, with the
+# cross libc headers each needs (pthread.h, bits/libc-header-start.h). Idempotent: skips what is already there.
+# Never fails the caller for want of apt-get or root: it says why and exits 0, and the cross-target tests then
+# say they skipped.
 set -uo pipefail
 
-want=()
-need() { command -v "$1" >/dev/null 2>&1 || want+=("$2"); }
-need cc gcc
-need aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
-need i686-linux-gnu-gcc gcc-i686-linux-gnu
-need clang clang
-need musl-gcc musl-tools
-# The i686 cross compiler needs its libc headers (stddef/stdint come with gcc, pthread.h with libc6-dev-i386-cross).
-if command -v i686-linux-gnu-gcc >/dev/null 2>&1 &&
-  ! echo '#include <pthread.h>' | i686-linux-gnu-gcc -fsyntax-only -x c - >/dev/null 2>&1; then
-  want+=(libc6-dev-i386-cross)
-fi
+# A compiler is usable once it can compile '#include <pthread.h>' and '<stdint.h>': gcc-<arch>-linux-gnu brings
+# the compiler, libc6-dev-<arch>-cross the headers (without them stdint.h fails on bits/libc-header-start.h).
+# clang --target=<arch>-linux-gnu finds the same cross headers under /usr/<arch>-linux-gnu.
+usable() { printf '#include <pthread.h>\n#include <stdint.h>\n' | "$@" -fsyntax-only -x c - >/dev/null 2>&1; }
 
+missing() {
+  want=()
+  command -v cc >/dev/null 2>&1 || want+=(gcc)
+  command -v clang >/dev/null 2>&1 || want+=(clang)
+  command -v musl-gcc >/dev/null 2>&1 || want+=(musl-tools)
+  command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || want+=(gcc-aarch64-linux-gnu)
+  command -v i686-linux-gnu-gcc >/dev/null 2>&1 || want+=(gcc-i686-linux-gnu)
+  # The headers are checked even while the compiler is still missing: it comes in the same apt-get run.
+  command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 && usable aarch64-linux-gnu-gcc || want+=(libc6-dev-arm64-cross)
+  command -v i686-linux-gnu-gcc >/dev/null 2>&1 && usable i686-linux-gnu-gcc || want+=(libc6-dev-i386-cross)
+}
+
+missing
 if [ ${#want[@]} -eq 0 ]; then
-  echo "install-toolchains: all present (cc, aarch64-linux-gnu-gcc, i686-linux-gnu-gcc, clang, musl-gcc)"
+  echo "install-toolchains: all present (cc, aarch64-linux-gnu-gcc, i686-linux-gnu-gcc, clang, musl-gcc, cross headers)"
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -39,4 +45,6 @@ for pkg in "${want[@]}"; do
   apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null 2>&1 ||
     echo "install-toolchains: could not install $pkg; its tests will say they skipped"
 done
+missing
+[ ${#want[@]} -eq 0 ] || echo "install-toolchains: still missing after install: ${want[*]}"
 exit 0
