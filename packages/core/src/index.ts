@@ -13,6 +13,7 @@ export type { SegmentStat } from "./internal/stat.ts";
 export { NAME_MAX, normalizeName } from "./names.ts";
 export {
   type AnonymousOptions,
+  type CloseOptions,
   type CreateOptions,
   MAX_SEGMENT_SIZE,
   type OpenOptions,

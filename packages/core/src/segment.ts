@@ -2,6 +2,7 @@ import { type Pointer, toArrayBuffer } from "bun:ffi";
 import { readdirSync, statSync } from "node:fs";
 import { ShmArgumentError, ShmError } from "./errors.ts";
 import { growTo } from "./internal/grow.ts";
+import { locksHeldIn } from "./internal/held-locks.ts";
 import {
   F_ADD_SEALS,
   F_SEAL_GROW,
@@ -20,6 +21,7 @@ import {
 } from "./internal/libc/constants.ts";
 import { lastErrno } from "./internal/libc/errno.ts";
 import { libc } from "./internal/libc/index.ts";
+import { EBUSY } from "./internal/libc/pthread.ts";
 import { fstatOf, type SegmentStat } from "./internal/stat.ts";
 import { cName, normalizeName } from "./names.ts";
 
@@ -70,6 +72,16 @@ export interface AnonymousOptions {
   size: number;
   /** A label for debugging; it shows in /proc/<pid>/fd as `memfd:<label>`. */
   label?: string;
+}
+
+export interface CloseOptions {
+  /**
+   * What to do with mutexes in the segment that this thread still holds. `false` (the default): refuse, with
+   * ShmError EBUSY, and leave the segment open so they can still be unlocked. `true`: give them up as if this
+   * process had died holding them (a robust mutex's next `lock()`, in any process, returns `"owner-died"`; a
+   * non-robust one stays locked), then close. `[Symbol.dispose]` (the end of a `using` block) does the latter.
+   */
+  abandonLocks?: boolean;
 }
 
 /** An entry of `Segment.list()`. */
@@ -347,9 +359,41 @@ export class Segment implements Disposable {
   /**
    * Unmaps the segment and closes its descriptor. The segment itself lives on until it is unlinked and every
    * process has closed it. Calling `close()` again does nothing.
+   *
+   * A mutex in the segment that this thread holds is never unmapped: libc links each held robust mutex into the
+   * thread's robust list through the mutex's own bytes, and would write into whatever is mapped there next. So
+   * `close()` throws ShmError EBUSY naming their offsets and leaves everything as it was; unlock them and close
+   * again, or pass `{ abandonLocks: true }` to hand them on as if this process had died.
+   *
+   * @example
+   * ```ts
+   * lock.lock();
+   * seg.close();                          // ShmError EBUSY: this thread holds the mutex at offset 8 …
+   * seg.close({ abandonLocks: true });    // the next lock() anywhere returns "owner-died"
+   * ```
    */
-  close(): void {
+  close(options?: CloseOptions): void {
     if (this.#fd < 0) return;
+    if (options !== undefined) checkOptions(options, false);
+    const abandon = options?.abandonLocks ?? false;
+    if (typeof abandon !== "boolean") {
+      throw new ShmArgumentError("options.abandonLocks", "must be a boolean", abandon);
+    }
+    const held = locksHeldIn(this);
+    if (held.length > 0) {
+      if (!abandon) {
+        const offsets = [...new Set(held.map((lock) => lock.offset))].sort((a, b) => a - b);
+        throw new ShmError({
+          code: "EBUSY",
+          errno: EBUSY,
+          syscall: "Segment.close",
+          segment: this.name,
+          detail: `this thread holds the mutex${offsets.length > 1 ? "es" : ""} at offset${offsets.length > 1 ? "s" : ""} ${offsets.join(", ")} in it; unlock() ${offsets.length > 1 ? "them" : "it"} first, or close({ abandonLocks: true }) to release ${offsets.length > 1 ? "them" : "it"} as if this process had died (the next lock() anywhere returns "owner-died")`,
+        });
+      }
+      // Latest first, as a dying thread's list has them; one that cannot be abandoned stops the close.
+      for (const lock of held) lock.abandon();
+    }
     // Detach first: views that user code still holds become empty instead of pointing at unmapped memory.
     this.#buffer?.transfer(0);
     this.#buffer = undefined;
@@ -369,8 +413,12 @@ export class Segment implements Disposable {
     Segment.unlink(this.name);
   }
 
+  /**
+   * The end of a `using` block: closes, abandoning any mutex this thread still holds in the segment (an
+   * exception inside a locked section), so that the next holder is told `"owner-died"` instead of waiting for ever.
+   */
   [Symbol.dispose](): void {
-    this.close();
+    this.close({ abandonLocks: true });
   }
 
   #assertOpen(what: string): void {

@@ -1,4 +1,5 @@
 import { ShmArgumentError, ShmError } from "../errors.ts";
+import { type HeldLock, noteLocked, noteUnlocked } from "../internal/held-locks.ts";
 import { errnoName, strerror } from "../internal/libc/errno.ts";
 import { libc, optionalSymbols } from "../internal/libc/index.ts";
 import {
@@ -9,6 +10,7 @@ import {
   EDEADLK,
   EINVAL,
   ENOTRECOVERABLE,
+  ENOTSUP,
   EOWNERDEAD,
   EPERM,
   ETIMEDOUT,
@@ -17,6 +19,7 @@ import {
   PTHREAD_MUTEX_ROBUST,
   PTHREAD_PROCESS_SHARED,
 } from "../internal/libc/pthread.ts";
+import { abandonRobustMutex, robustListsSupported } from "../internal/robust-list.ts";
 import { Timespec } from "../internal/timespec.ts";
 import type { Segment } from "../segment.ts";
 import { hostTarget } from "../targets/index.ts";
@@ -104,12 +107,25 @@ export class Mutex {
   readonly robust: boolean;
   readonly #time = new Timespec();
   readonly #label: string;
+  /** What this thread's held-lock registry records while this mutex is locked through this object. */
+  readonly #hold: HeldLock;
 
   private constructor(segment: Segment, offset: number, robust: boolean) {
     this.segment = segment;
     this.offset = offset;
     this.robust = robust;
     this.#label = `${segment.name} @${offset}`;
+    this.#hold = { segment, offset, abandon: () => this.#abandon() };
+  }
+
+  /**
+   * True where the kernel keeps robust futex lists (`get_robust_list` works on this thread), so that a robust
+   * mutex's holder dying is recovered. False under qemu-user, which does not emulate them: there
+   * `Mutex.init({ robust: true })` and `Mutex.at` of a robust mutex throw ENOTSUP instead of handing out a lock
+   * that is silently never recovered.
+   */
+  static get robustSupported(): boolean {
+    return robustListsSupported();
   }
 
   /** Size and alignment of `pthread_mutex_t` on this host (40 and 8 on glibc x86_64). */
@@ -133,6 +149,7 @@ export class Mutex {
       throw new ShmArgumentError("options.errorCheck", "must be a boolean", errorCheck);
     }
     const label = `${seg.name} @${offset}`;
+    if (robust && !robustListsSupported()) throw robustUnsupported("Mutex.init", label);
     const lib = libc();
     const attr = new BigInt64Array(ATTR_BYTES / 8);
     check(lib.pthread_mutexattr_init(attr), "pthread_mutexattr_init", label);
@@ -188,7 +205,9 @@ export class Mutex {
             : `no initialised process-shared mutex here (kind word 0x${(kind >>> 0).toString(16)}): check the offset, and that the creator used PTHREAD_PROCESS_SHARED`,
       });
     }
-    return new Mutex(seg, offset, (kind & bits.robust) !== 0);
+    const robust = (kind & bits.robust) !== 0;
+    if (robust && !robustListsSupported()) throw robustUnsupported("Mutex.at", `${seg.name} @${offset}`);
+    return new Mutex(seg, offset, robust);
   }
 
   /**
@@ -201,11 +220,11 @@ export class Mutex {
     const timeoutMs = options?.timeoutMs;
     if (timeoutMs !== undefined) checkTimeout(timeoutMs);
     if (timeoutMs === undefined || timeoutMs === Number.POSITIVE_INFINITY)
-      return this.#result(libc().pthread_mutex_lock(address as never), "pthread_mutex_lock");
+      return this.#acquired(libc().pthread_mutex_lock(address as never), "pthread_mutex_lock");
     const clocklock = optionalSymbols().pthread_mutex_clocklock;
     if (clocklock) {
       const deadline = this.#time.setDeadline(CLOCK_MONOTONIC, timeoutMs);
-      return this.#result(
+      return this.#acquired(
         clocklock(address as never, CLOCK_MONOTONIC, deadline),
         "pthread_mutex_clocklock",
         timeoutMs,
@@ -213,7 +232,7 @@ export class Mutex {
     }
     // pthread_mutex_timedlock measures on CLOCK_REALTIME, so a clock step can shorten or stretch the wait.
     const deadline = this.#time.setDeadline(CLOCK_REALTIME, timeoutMs);
-    return this.#result(
+    return this.#acquired(
       libc().pthread_mutex_timedlock(address as never, deadline),
       "pthread_mutex_timedlock",
       timeoutMs,
@@ -224,13 +243,16 @@ export class Mutex {
   tryLock(): LockResult | "busy" {
     const rc = libc().pthread_mutex_trylock(this.#address("tryLock") as never);
     if (rc === EBUSY) return "busy";
-    return this.#result(rc, "pthread_mutex_trylock");
+    return this.#acquired(rc, "pthread_mutex_trylock");
   }
 
   /** Releases the lock. Throws EPERM if this thread does not hold it (robust or error-checking mutexes). */
   unlock(): void {
     const rc = libc().pthread_mutex_unlock(this.#address("unlock") as never);
-    if (rc === 0) return;
+    if (rc === 0) {
+      noteUnlocked(this.segment, this.offset);
+      return;
+    }
     if (rc === EPERM) {
       throw this.#error("pthread_mutex_unlock", rc, "this thread does not hold the mutex; lock() it first");
     }
@@ -276,6 +298,25 @@ export class Mutex {
     return (this.segment.ptr as number) + this.offset;
   }
 
+  /** The outcome of a lock call; a success is recorded as held by this thread, so close() will not unmap it. */
+  #acquired(rc: number, call: string, timeoutMs?: number): LockResult {
+    const result = this.#result(rc, call, timeoutMs);
+    noteLocked(this.#hold);
+    return result;
+  }
+
+  /**
+   * Gives up this thread's hold without unlocking, as if the thread had died (`Segment.close({ abandonLocks })`):
+   * a robust mutex is marked owner-died and one waiter woken; a non-robust one stays locked, as it would.
+   */
+  #abandon(): void {
+    if (this.robust) {
+      const address = this.#address("abandon");
+      abandonRobustMutex(address, hostTarget().libc === "musl" ? "musl" : "glibc", this.#label);
+    }
+    noteUnlocked(this.segment, this.offset);
+  }
+
   #result(rc: number, call: string, timeoutMs?: number): LockResult {
     if (rc === 0) return "acquired";
     if (rc === EOWNERDEAD) return "owner-died";
@@ -302,6 +343,17 @@ export class Mutex {
   #error(call: string, errno: number, detail: string): ShmError {
     return new ShmError({ code: errnoName(errno), errno, syscall: call, segment: this.#label, detail });
   }
+}
+
+function robustUnsupported(call: string, label: string): ShmError {
+  return new ShmError({
+    code: "ENOTSUP",
+    errno: ENOTSUP,
+    syscall: call,
+    segment: label,
+    detail:
+      "this kernel (or emulator: qemu-user) keeps no robust futex lists (get_robust_list fails), so a robust mutex would silently stay locked for ever when its holder dies; pass { robust: false } to Mutex.init if that is acceptable, or run on a real Linux kernel",
+  });
 }
 
 function check(rc: number, call: string, label: string): void {

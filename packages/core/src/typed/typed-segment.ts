@@ -1,5 +1,5 @@
 import { ShmArgumentError, ShmError } from "../errors.ts";
-import { Segment } from "../segment.ts";
+import { type CloseOptions, Segment } from "../segment.ts";
 import { Condition } from "../sync/condition.ts";
 import { Mutex } from "../sync/mutex.ts";
 import { checkTimeout } from "../sync/placement.ts";
@@ -260,9 +260,12 @@ export class TypedSegment<T> implements Disposable {
     return new type(viewsOf(segment), offset);
   }
 
-  /** Unmaps the segment (see `Segment.close`); `data` must not be used after it. */
-  close(): void {
-    this.segment.close();
+  /**
+   * Unmaps the segment (see `Segment.close`: EBUSY while this thread holds a mutex in it, unless
+   * `abandonLocks`); `data` must not be used after it.
+   */
+  close(options?: CloseOptions): void {
+    this.segment.close(options);
   }
 
   /** Removes the segment's name (`shm_unlink`); mappings stay valid until closed. */
@@ -270,8 +273,9 @@ export class TypedSegment<T> implements Disposable {
     this.segment.unlink();
   }
 
+  /** The end of a `using` block: closes, abandoning held mutexes like `Segment`'s dispose. */
   [Symbol.dispose](): void {
-    this.close();
+    this.segment[Symbol.dispose]();
   }
 }
 

@@ -1,4 +1,4 @@
-import { dlopen } from "bun:ffi";
+import { dlopen, FFIType } from "bun:ffi";
 import { allSymbols, optionalPthreadSymbols } from "./symbols.ts";
 
 type Library = ReturnType<typeof dlopen<typeof allSymbols>>;
@@ -60,4 +60,22 @@ export function optionalSymbols(): OptionalSymbols {
   }
   optional = found;
   return optional;
+}
+
+type RawSyscall = (nr: number, a: number | bigint, b: number | bigint, c: number | bigint) => number;
+let raw: RawSyscall | undefined;
+
+/**
+ * `syscall(nr, a, b, c)` with three pointer-sized integer arguments, returning -1 with errno set on failure. The
+ * one in `libc()` is declared for futexes (a pointer, two ints and a pointer); robust-list calls need three
+ * pointer-sized arguments, so this is a second declaration of the same function, opened once.
+ */
+export function rawSyscall(): RawSyscall {
+  if (raw) return raw;
+  libc();
+  const { symbols } = dlopen(openedPath as string, {
+    syscall: { args: [FFIType.i64, FFIType.u64, FFIType.u64, FFIType.u64], returns: FFIType.i64_fast },
+  });
+  raw = symbols.syscall as RawSyscall;
+  return raw;
 }

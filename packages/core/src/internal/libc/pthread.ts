@@ -12,6 +12,7 @@ export const EAGAIN = 11;
 export const EBUSY = 16;
 export const EINVAL = 22;
 export const EDEADLK = 35;
+export const ENOTSUP = 95;
 export const ETIMEDOUT = 110;
 export const EOWNERDEAD = 130;
 export const ENOTRECOVERABLE = 131;
