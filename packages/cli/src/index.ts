@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, EXIT_CODE } from "./action.ts";
+import { registerDoctor } from "./commands/doctor.ts";
 import { registerGen } from "./commands/gen.ts";
 import { registerHeader } from "./commands/header.ts";
 import { registerImport } from "./commands/import.ts";
@@ -26,6 +27,7 @@ export function program(): Command {
   registerLs(root);
   registerInspect(root);
   registerRm(root);
+  registerDoctor(root);
   return root;
 }
 

@@ -29,7 +29,7 @@ describe("shmkit", () => {
     expect(stderr).toContain("unknown option '--no-such-option'");
   });
 
-  const commands = ["gen", "header", "layout", "verify", "import", "ls", "inspect", "rm"];
+  const commands = ["gen", "header", "layout", "verify", "import", "ls", "inspect", "rm", "doctor"];
 
   test("the root help lists every command in the order of the issue", async () => {
     const { stdout } = await shmkit("--help");

@@ -26,7 +26,13 @@ export function noteLocked(lock: HeldLock): void {
 
 /** Forgets the latest hold of the mutex at `offset` in `segment`'s mapping. */
 export function noteUnlocked(segment: object, offset: number): void {
-  for (let i = held.length - 1; i >= 0; i--) {
+  const last = held.length - 1;
+  const top = held[last];
+  if (top !== undefined && top.segment === segment && top.offset === offset) {
+    held.pop();
+    return;
+  }
+  for (let i = last - 1; i >= 0; i--) {
     const lock = held[i] as HeldLock;
     if (lock.segment === segment && lock.offset === offset) {
       held.splice(i, 1);
