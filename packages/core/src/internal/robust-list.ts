@@ -1,6 +1,5 @@
 import { ptr, read, toArrayBuffer } from "bun:ffi";
 import { ShmError } from "../errors.ts";
-import { futexWake } from "./futex.ts";
 import { lastErrno } from "./libc/errno.ts";
 import { rawSyscall } from "./libc/index.ts";
 import { ENOTSUP } from "./libc/pthread.ts";
@@ -17,14 +16,25 @@ import { ENOTSUP } from "./libc/pthread.ts";
 
 // Syscall numbers: arch/x86/entry/syscalls/syscall_64.tbl; include/uapi/asm-generic/unistd.h (aarch64).
 const SYSCALLS = {
-  x64: { gettid: 186, getRobustList: 274 },
-  arm64: { gettid: 178, getRobustList: 100 },
+  x64: { gettid: 186, getRobustList: 274, futex: 202 },
+  arm64: { gettid: 178, getRobustList: 100, futex: 98 },
 } as const;
 
 // include/uapi/linux/futex.h
-const FUTEX_WAITERS = 0x80000000 | 0;
-const FUTEX_OWNER_DIED = 0x40000000;
 const FUTEX_TID_MASK = 0x3fffffff;
+const FUTEX_WAKE_OP = 5;
+const FUTEX_OP_SET = 0;
+const FUTEX_OP_OPARG_SHIFT = 8;
+const FUTEX_OP_CMP_EQ = 0;
+const FUTEX_OWNER_DIED_BIT = 30;
+/** FUTEX_WAKE_OP's operation: `*word = 1 << 30` (FUTEX_OWNER_DIED); never a second wake (cmp 0 == 1 is false). */
+const SET_OWNER_DIED =
+  (((FUTEX_OP_SET | FUTEX_OP_OPARG_SHIFT) << 28) |
+    (FUTEX_OP_CMP_EQ << 24) |
+    (FUTEX_OWNER_DIED_BIT << 12) |
+    1) >>>
+  0;
+const WAKE_ALL = 0x7fffffff;
 const ENOSYS = 38;
 
 /**
@@ -60,7 +70,7 @@ let supported: boolean | undefined;
  */
 function headAddress(): number | null {
   out[0] = 0n;
-  const rc = rawSyscall()(numbers().getRobustList, 0, ptr(out), ptr(out, 8));
+  const rc = rawSyscall()(numbers().getRobustList, 0, ptr(out), ptr(out, 8), 0, 0, 0);
   if (rc === 0) return Number(out[0]);
   const errno = lastErrno();
   if (errno === ENOSYS) return null;
@@ -98,7 +108,7 @@ export function abandonRobustMutex(mutex: number, libc: RobustLibc, label: strin
     );
   }
   const word = new Int32Array(toArrayBuffer(mutex + links.word, 0, 4));
-  const tid = rawSyscall()(numbers().gettid, 0, 0, 0);
+  const tid = rawSyscall()(numbers().gettid, 0, 0, 0, 0, 0, 0);
   if (((Atomics.load(word, 0) as number) & FUTEX_TID_MASK) !== tid) {
     throw refuse(label, "this thread does not hold the mutex");
   }
@@ -116,13 +126,13 @@ export function abandonRobustMutex(mutex: number, libc: RobustLibc, label: strin
   if (next !== head || links.headHasPrev) new BigUint64Array(toArrayBuffer(next - 8, 0, 8))[0] = prevRaw;
   node[0] = 0n;
   node[1] = 0n;
-  for (;;) {
-    const old = Atomics.load(word, 0) as number;
-    const dead = (old & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
-    if (Atomics.compareExchange(word, 0, old, dead) !== old) continue;
-    if ((old & FUTEX_WAITERS) !== 0) futexWake(mutex + links.word, 1);
-    break;
-  }
+  // One syscall sets the word to FUTEX_OWNER_DIED and wakes every waiter, so no death of this thread can fall
+  // between the two (a set, then a separate wake, would strand a sleeping waiter if a signal killed us in
+  // between: the kernel skips a word whose TID is no longer ours). Waking all rather than one is what lets the
+  // FUTEX_WAITERS bit go: the waiters that lose the race set it again before they sleep.
+  const address = mutex + links.word;
+  const rc = rawSyscall()(numbers().futex, address, FUTEX_WAKE_OP, WAKE_ALL, 0, address, SET_OWNER_DIED);
+  if (rc < 0) throw ShmError.fromErrno("futex(FUTEX_WAKE_OP)", label, lastErrno());
   headWords[2] = 0n;
 }
 

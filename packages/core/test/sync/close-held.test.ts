@@ -150,6 +150,28 @@ describe.skipIf(!robust)("abandoned mutexes, seen from other processes", () => {
     }
   });
 
+  test("with two waiters asleep, abandoning wakes both: one gets owner-died, the other the lock after it", async () => {
+    const name = uniqueName("abandon");
+    using seg = Segment.create(name, { size: 4096 });
+    Mutex.init(seg, 0);
+    const go = WaitWord.at(seg, 64);
+    const holder = syncChild("abandon", [name, 0, 64]);
+    const waiters: ReturnType<typeof syncChild>[] = [];
+    try {
+      expect(await holder.nextLine()).toBe("acquired");
+      waiters.push(syncChild("lock-once", [name, 0]), syncChild("lock-once", [name, 0]));
+      await Bun.sleep(300); // both asleep in the kernel, so the word carries FUTEX_WAITERS
+      go.store(1);
+      go.notify();
+      const states = await Promise.all(waiters.map((w) => w.nextLine()));
+      expect(states.sort()).toEqual(["acquired", "owner-died"]);
+    } finally {
+      holder.proc.kill("SIGKILL");
+      for (const w of waiters) w.proc.kill("SIGKILL");
+      await Promise.all([holder, ...waiters].map((c) => c.done()));
+    }
+  });
+
   test("a process whose close() was refused and that exits holding the lock leaves owner-died, not a stranded lock", async () => {
     const name = uniqueName("abandon");
     using seg = Segment.create(name, { size: 4096 });

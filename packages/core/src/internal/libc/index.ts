@@ -62,19 +62,22 @@ export function optionalSymbols(): OptionalSymbols {
   return optional;
 }
 
-type RawSyscall = (nr: number, a: number | bigint, b: number | bigint, c: number | bigint) => number;
+type Word = number | bigint;
+type RawSyscall = (nr: number, a: Word, b: Word, c: Word, d: Word, e: Word, f: Word) => number;
 let raw: RawSyscall | undefined;
 
 /**
- * `syscall(nr, a, b, c)` with three pointer-sized integer arguments, returning -1 with errno set on failure. The
- * one in `libc()` is declared for futexes (a pointer, two ints and a pointer); robust-list calls need three
- * pointer-sized arguments, so this is a second declaration of the same function, opened once.
+ * `syscall(nr, a, b, c, d, e, f)` with six pointer-sized integer arguments (pass 0 for unused ones), returning -1
+ * with errno set on failure. The one in `libc()` is declared for futex waits (a pointer, two ints and a
+ * pointer); robust-list calls and FUTEX_WAKE_OP need pointer-sized arguments in other places, so this is a second
+ * declaration of the same function, opened once.
  */
 export function rawSyscall(): RawSyscall {
   if (raw) return raw;
   libc();
+  const word = FFIType.u64;
   const { symbols } = dlopen(openedPath as string, {
-    syscall: { args: [FFIType.i64, FFIType.u64, FFIType.u64, FFIType.u64], returns: FFIType.i64_fast },
+    syscall: { args: [FFIType.i64, word, word, word, word, word, word], returns: FFIType.i64_fast },
   });
   raw = symbols.syscall as RawSyscall;
   return raw;
