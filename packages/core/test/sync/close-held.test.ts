@@ -124,7 +124,7 @@ describe("held mutexes are per thread", () => {
     } finally {
       worker.terminate();
     }
-  });
+  }, 60_000);
 });
 
 describe.skipIf(!robust)("abandoned mutexes, seen from other processes", () => {
@@ -134,10 +134,11 @@ describe.skipIf(!robust)("abandoned mutexes, seen from other processes", () => {
     Mutex.init(seg, 0);
     const go = WaitWord.at(seg, 64);
     const holder = syncChild("abandon", [name, 0, 64]);
-    const waiter = syncChild("hold", [name, 0]); // blocks in lock() until the holder lets go
+    let waiter: ReturnType<typeof syncChild> | undefined;
     try {
       expect(await holder.nextLine()).toBe("acquired");
-      await Bun.sleep(200); // let the waiter reach pthread_mutex_lock and sleep in the kernel
+      waiter = syncChild("hold", [name, 0]); // blocks in lock() until the holder lets go
+      await Bun.sleep(300); // let the waiter reach pthread_mutex_lock and sleep in the kernel
       go.store(1);
       go.notify();
       expect(await holder.nextLine()).toBe("abandoned");
@@ -145,10 +146,10 @@ describe.skipIf(!robust)("abandoned mutexes, seen from other processes", () => {
       expect(holder.proc.exitCode).toBeNull(); // alive: the owner-died came from the abandonment
     } finally {
       holder.proc.kill("SIGKILL");
-      waiter.proc.kill("SIGKILL");
-      await Promise.all([holder.done(), waiter.done()]);
+      waiter?.proc.kill("SIGKILL");
+      await Promise.all([holder.done(), waiter?.done()]);
     }
-  });
+  }, 60_000);
 
   test("with two waiters asleep, abandoning wakes both: one gets owner-died, the other the lock after it", async () => {
     const name = uniqueName("abandon");
@@ -170,7 +171,7 @@ describe.skipIf(!robust)("abandoned mutexes, seen from other processes", () => {
       for (const w of waiters) w.proc.kill("SIGKILL");
       await Promise.all([holder, ...waiters].map((c) => c.done()));
     }
-  });
+  }, 60_000);
 
   test("a process whose close() was refused and that exits holding the lock leaves owner-died, not a stranded lock", async () => {
     const name = uniqueName("abandon");
@@ -182,7 +183,7 @@ describe.skipIf(!robust)("abandoned mutexes, seen from other processes", () => {
     expect(m.lock({ timeoutMs: 2000 })).toBe("owner-died");
     m.markConsistent();
     m.unlock();
-  });
+  }, 60_000);
 
   test("`using` with a throw inside the locked section hands the lock on as owner-died", async () => {
     const name = uniqueName("abandon");
@@ -199,7 +200,7 @@ describe.skipIf(!robust)("abandoned mutexes, seen from other processes", () => {
       child.proc.kill("SIGKILL");
       await child.done();
     }
-  });
+  }, 60_000);
 
   test("abandoning the middle of a thread's robust list keeps the rest of it walkable when that thread dies", async () => {
     const names = [uniqueName("list-x"), uniqueName("list-y"), uniqueName("list-z")];
@@ -218,7 +219,7 @@ describe.skipIf(!robust)("abandoned mutexes, seen from other processes", () => {
     } finally {
       for (const seg of segs) seg.close();
     }
-  });
+  }, 60_000);
 });
 
 describe("robust futex lists", () => {
