@@ -57,7 +57,15 @@ fi
 # compilers stay the host's: tests name their target explicitly when they use them.
 bin="$cache/bin"
 mkdir -p "$bin"
-ln -sf "$bun_arm" "$bin/bun"
+# `bun` is a script, not a link, so that `bun test` gets a longer per-test time-out: under qemu a spawned Bun takes
+# seconds to start, and bun's default of 5 s fails tests that spawn a few. process.execPath stays the real binary.
+rm -f "$bin/bun"
+cat >"$bin/bun" <<WRAP
+#!/bin/sh
+if [ "\$1" = test ]; then shift; exec "$bun_arm" test --timeout "\${SHMKIT_QEMU_TEST_TIMEOUT_MS:-60000}" "\$@"; fi
+exec "$bun_arm" "\$@"
+WRAP
+chmod +x "$bin/bun"
 for c in cc gcc; do printf '#!/bin/sh\nexec aarch64-linux-gnu-gcc "$@"\n' >"$bin/$c"; chmod +x "$bin/$c"; done
 export PATH="$bin:$PATH" QEMU_LD_PREFIX=$sysroot
 echo "test:aarch64: bun $(bun --version) $(bun -e 'console.log(process.arch)') under $(qemu-aarch64 --version | head -1)"
