@@ -14,13 +14,13 @@ export function targetOrHost(target: string | undefined): TargetName {
 
 /**
  * The C compiler Debian ships for a target: `cc` for the host, the cross gcc for the other glibc Linux targets,
- * `musl-gcc` for x86_64 musl on an x86_64 host. Undefined where no packaged compiler has the target's headers
+ * `musl-gcc` (Debian musl-tools) for the host architecture's musl. Undefined where no packaged compiler has the target's headers
  * (clang alone would measure libc types with the host's headers): the user names one with `--cc`.
  */
 export function defaultCompiler(target: TargetName): string | undefined {
-  const host = hostTarget().name;
-  if (target === host) return "cc";
+  const host = hostTarget();
+  if (target === host.name) return "cc";
   if (target.endsWith("-linux-gnu")) return `${target}-gcc`;
-  if (target === "x86_64-linux-musl" && host.startsWith("x86_64-linux")) return "musl-gcc";
+  if (host.os === "linux" && target === `${host.arch}-linux-musl`) return "musl-gcc";
   return undefined;
 }

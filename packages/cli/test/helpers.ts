@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Segment } from "@shmkit/core";
+import { hostTarget, type TargetName } from "@shmkit/core/targets";
 
 /** The installed `shmkit` bin, as a user runs it. */
 export const BIN = `${import.meta.dir}/../../../node_modules/.bin/shmkit`;
@@ -98,4 +99,17 @@ export async function run(cmd: readonly string[], timeoutMs = 30_000) {
     new Response(child.stderr).text(),
   ]);
   return { exitCode: await child.exited, stdout, stderr };
+}
+
+/**
+ * The musl target of this host's architecture and why it cannot be checked here, if it cannot: `musl-gcc`
+ * (Debian musl-tools) only builds for the architecture it was packaged for, which under qemu-user is not the host's.
+ */
+export function hostMusl(): { target: TargetName; cc: "musl-gcc"; missing: string | undefined } {
+  const { arch } = hostTarget();
+  const target = `${arch}-linux-musl` as TargetName;
+  if (Bun.which("musl-gcc") === null) return { target, cc: "musl-gcc", missing: "musl-gcc is not installed" };
+  const built = Bun.spawnSync(["musl-gcc", "-dumpmachine"]).stdout.toString().trim().split("-")[0];
+  const missing = built === arch ? undefined : `musl-gcc builds for ${built}, not ${arch}`;
+  return { target, cc: "musl-gcc", missing };
 }

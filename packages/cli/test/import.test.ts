@@ -1,10 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { shmkit } from "./helpers.ts";
+import { hostTarget } from "@shmkit/core/targets";
+import { hostMusl, shmkit } from "./helpers.ts";
 
 const CORPUS = `${import.meta.dir}/fixtures/corpus`;
 const HAS_CLANG = Bun.which("clang") !== null;
-const HOST = process.arch === "arm64" ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
+const HOST = hostTarget().name;
 
 /**
  * A scratch directory inside the package, so that an imported schema resolves `@shmkit/layout-gen` the way a
@@ -65,19 +66,19 @@ describe.skipIf(!HAS_CLANG)(
     });
 
     // Every header of the corpus, for every target whose C compiler is installed: import, then verify.
-    const targets = [
+    const targets: { target: string; cc: string; missing?: string | undefined }[] = [
       { target: HOST, cc: "cc" },
       { target: "aarch64-linux-gnu", cc: "aarch64-linux-gnu-gcc" },
       { target: "i686-linux-gnu", cc: "i686-linux-gnu-gcc" },
-      ...(process.arch === "x64" ? [{ target: "x86_64-linux-musl", cc: "musl-gcc" }] : []),
+      hostMusl(),
     ].filter((t, i, all) => all.findIndex((u) => u.target === t.target) === i);
     const headers = readdirSync(CORPUS)
       .filter((f) => f.endsWith(".h"))
       .sort();
-    for (const { target, cc } of targets) {
-      const missing = Bun.which(cc) === null;
-      test.skipIf(missing)(
-        `the imported schema of every corpus header passes verify on ${target}${missing ? ` (skipped: ${cc} is not installed)` : ""}`,
+    for (const { target, cc, missing: unusable } of targets) {
+      const missing = unusable ?? (Bun.which(cc) === null ? `${cc} is not installed` : undefined);
+      test.skipIf(missing !== undefined)(
+        `the imported schema of every corpus header passes verify on ${target}${missing ? ` (skipped: ${missing})` : ""}`,
         async () => {
           expect(headers.length).toBeGreaterThanOrEqual(7);
           using dir = scratch();

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { shmkit, tempDir } from "./helpers.ts";
+import { hostMusl, shmkit, tempDir } from "./helpers.ts";
 
 const FIXTURES = `${import.meta.dir}/fixtures`;
 const ORDER_SCHEMA = `${FIXTURES}/schemas/order.schema.ts`;
@@ -215,15 +215,16 @@ describe.skipIf(!HAS_CLANG)(HAS_CLANG ? "shmkit verify" : `shmkit verify (skippe
   });
 });
 
-const CROSS = [
+const CROSS: { target: string; cc: string; missing?: string | undefined }[] = [
   { target: "aarch64-linux-gnu", cc: "aarch64-linux-gnu-gcc" },
   { target: "i686-linux-gnu", cc: "i686-linux-gnu-gcc" },
-  // musl-gcc (Debian musl-tools) is the default compiler for x86_64 musl on an x86_64 host only.
-  ...(process.arch === "x64" ? [{ target: "x86_64-linux-musl", cc: "musl-gcc" }] : []),
-] as const;
+  // musl-gcc (Debian musl-tools) is the default compiler for the host architecture's musl.
+  hostMusl(),
+];
 
-for (const { target, cc } of CROSS) {
-  const missing = Bun.which(cc) === null ? `${cc} is not installed` : !HAS_CLANG ? CLANG_MISSING : undefined;
+for (const { target, cc, missing: unusable } of CROSS) {
+  const missing =
+    unusable ?? (Bun.which(cc) === null ? `${cc} is not installed` : !HAS_CLANG ? CLANG_MISSING : undefined);
   describe.skipIf(missing !== undefined)(
     `shmkit verify --target ${target}${missing ? ` (skipped: ${missing})` : ""}`,
     () => {
