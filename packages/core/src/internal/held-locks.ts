@@ -50,3 +50,12 @@ export function locksHeldIn(segment: object): HeldLock[] {
   }
   return found;
 }
+
+/** True if this thread holds the mutex at `offset` in `segment`'s mapping. */
+export function isHeld(segment: object, offset: number): boolean {
+  for (let i = held.length - 1; i >= 0; i--) {
+    const lock = held[i] as HeldLock;
+    if (lock.segment === segment && lock.offset === offset) return true;
+  }
+  return false;
+}

@@ -1,5 +1,5 @@
 import { ShmArgumentError, ShmError } from "../errors.ts";
-import { type HeldLock, noteLocked, noteUnlocked } from "../internal/held-locks.ts";
+import { type HeldLock, isHeld, noteLocked, noteUnlocked } from "../internal/held-locks.ts";
 import { errnoName, strerror } from "../internal/libc/errno.ts";
 import { libc, optionalSymbols } from "../internal/libc/index.ts";
 import {
@@ -242,7 +242,12 @@ export class Mutex {
   /** Takes the lock if it is free, without blocking: `"busy"` if another thread holds it. */
   tryLock(): LockResult | "busy" {
     const rc = libc().pthread_mutex_trylock(this.#address("tryLock") as never);
-    if (rc === EBUSY) return "busy";
+    if (rc === EBUSY) {
+      // POSIX has trylock say EBUSY to the holder of a non-robust mutex (glibc's robust ones say EDEADLK): either
+      // way "busy" would tell this thread to wait for itself.
+      if (isHeld(this.segment, this.offset)) return this.#result(EDEADLK, "pthread_mutex_trylock");
+      return "busy";
+    }
     return this.#acquired(rc, "pthread_mutex_trylock");
   }
 

@@ -30,6 +30,16 @@ describe("Mutex in one process", () => {
     m.unlock();
   });
 
+  test("tryLock() by the holder of a non-robust mutex throws EDEADLK too, where libc itself says EBUSY", () => {
+    using seg = Segment.create(uniqueName("mutex"), { size: 4096 });
+    const m = Mutex.init(seg, 0, { robust: false });
+    expect(m.lock()).toBe("acquired");
+    expect(codeOf(() => m.tryLock())).toBe("EDEADLK");
+    m.unlock();
+    expect(m.tryLock()).toBe("acquired");
+    m.unlock();
+  });
+
   test("a second lock() by the holder throws EDEADLK instead of freezing the JS thread", () => {
     using seg = Segment.create(uniqueName("mutex"), { size: 4096 });
     const m = Mutex.init(seg, 0, ROBUST_IF_SUPPORTED);
