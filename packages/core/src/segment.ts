@@ -374,7 +374,7 @@ export class Segment implements Disposable {
    */
   close(options?: CloseOptions): void {
     if (this.#fd < 0) return;
-    if (options !== undefined) checkOptions(options, false);
+    checkOptions(options, false);
     const abandon = options?.abandonLocks ?? false;
     if (typeof abandon !== "boolean") {
       throw new ShmArgumentError("options.abandonLocks", "must be a boolean", abandon);

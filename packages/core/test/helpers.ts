@@ -1,4 +1,4 @@
-import { Segment } from "../src/index.ts";
+import { Segment, ShmError } from "../src/index.ts";
 
 const made = new Set<string>();
 
@@ -70,4 +70,15 @@ export function runAsNobody(
     ...options,
     env: { HOME: "/tmp", ...options?.env },
   });
+}
+
+/** The ShmError that `fn` throws; fails the test if it throws nothing or something else. */
+export function errorOf(fn: () => unknown): ShmError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ShmError) return error;
+    throw error;
+  }
+  throw new Error("expected a ShmError, nothing was thrown");
 }

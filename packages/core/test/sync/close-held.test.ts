@@ -1,21 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { Mutex, Segment, ShmError, WaitWord } from "../../src/index.ts";
-import { uniqueName } from "../helpers.ts";
+import { Mutex, Segment, WaitWord } from "../../src/index.ts";
+import { errorOf, uniqueName } from "../helpers.ts";
 import { syncChild } from "./children.ts";
 
 // glibc and musl link every robust mutex a thread holds into its robust list through the mutex's own bytes; these
 // tests check that shmkit never unmaps such a mutex, and that giving one up on close is exactly a death.
 const robust = Mutex.robustSupported;
-
-function errorOf(fn: () => unknown): ShmError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ShmError) return error;
-    throw error;
-  }
-  throw new Error("expected a ShmError, and nothing was thrown");
-}
 
 /** Segments until one is mapped at `address` (the kernel reuses the hole a closed mapping left). */
 function segmentAt(address: number, made: Segment[]): Segment | undefined {

@@ -1,17 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { Mutex, ReadyWord, Segment, ShmError } from "../../src/index.ts";
-import { uniqueName } from "../helpers.ts";
+import { Mutex, ReadyWord, Segment } from "../../src/index.ts";
+import { errorOf, uniqueName } from "../helpers.ts";
 import { runSyncChild, syncChild } from "./children.ts";
-
-function errorOf(fn: () => unknown): ShmError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ShmError) return error;
-    throw error;
-  }
-  throw new Error("expected a ShmError, nothing was thrown");
-}
 
 describe("ReadyWord", () => {
   test("4 processes racing through initOnce: exactly one initialises, the others wait and then use its mutex", async () => {
