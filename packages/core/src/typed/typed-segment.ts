@@ -38,6 +38,12 @@ export interface TypedCreateOptions<T> {
    * length is what fits between it and the end of the segment.
    */
   trailingBytes?: number;
+  /**
+   * Whether the struct's mutexes are robust (default true): a holder's death is then reported to the next locker
+   * as `"owner-died"`. Where the kernel keeps no robust futex lists (qemu-user), `create()` throws ENOTSUP unless
+   * this is false; see `Mutex.robustSupported`.
+   */
+  robust?: boolean;
 }
 
 export interface TypedOpenOptions {
@@ -96,6 +102,9 @@ export class TypedSegment<T> implements Disposable {
         unsupported.type,
       );
     }
+    const robust = options.robust ?? true;
+    if (typeof robust !== "boolean")
+      throw new ShmArgumentError("options.robust", "must be a boolean", robust);
     const trailing = options.trailingBytes ?? 0;
     if (!Number.isInteger(trailing) || trailing < 0) {
       throw new ShmArgumentError("options.trailingBytes", "must be an integer >= 0", trailing);
@@ -109,7 +118,7 @@ export class TypedSegment<T> implements Disposable {
       const data = new type(views, offset);
       ReadyWord.at(segment, HEADER.ready).initOnce(() => {
         for (const sync of type.SYNC) {
-          if (sync.type === "pthread_mutex_t") Mutex.init(segment, offset + sync.offset);
+          if (sync.type === "pthread_mutex_t") Mutex.init(segment, offset + sync.offset, { robust });
           else Condition.init(segment, offset + sync.offset);
         }
         options.init?.(data);

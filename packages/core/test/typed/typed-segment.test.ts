@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import {
   dataOffsetFor,
   HEADER,
+  Mutex,
   Segment,
   SHMKIT_MAGIC,
   ShmArgumentError,
@@ -11,7 +12,7 @@ import {
   type Views,
 } from "../../src/index.ts";
 import { hostTarget } from "../../src/targets/index.ts";
-import { uniqueName } from "../helpers.ts";
+import { errorOf, uniqueName } from "../helpers.ts";
 
 // A hand-written accessor class shaped like generated code: a counter and a mutex, so that the runtime is tested
 // on its own, without the emitter. (The emitter's own output is tested in packages/layout-gen/test/emit.)
@@ -74,6 +75,25 @@ describe("TypedSegment", () => {
     using shm = TypedSegment.create(Counter, name);
     // glibc x86_64 keeps the mutex kind at offset 16; bit 128 is PTHREAD_MUTEX_PSHARED_BIT.
     expect(new DataView(shm.segment.buffer).getInt32(shm.offset + 16, true) & 128).toBe(128);
+  });
+
+  test("create() makes the mutexes robust unless told robust: false; without robust lists it says ENOTSUP", () => {
+    const plain = uniqueName("typed-plain");
+    using a = TypedSegment.create(Counter, plain, { robust: false });
+    expect(Mutex.at(a.segment, a.offset).robust).toBe(false);
+    const name = uniqueName("typed-robust");
+    if (Mutex.robustSupported) {
+      using b = TypedSegment.create(Counter, name);
+      expect(Mutex.at(b.segment, b.offset).robust).toBe(true);
+    } else {
+      const error = errorOf(() => TypedSegment.create(Counter, name));
+      expect(error).toBeInstanceOf(ShmError);
+      expect((error as ShmError).code).toBe("ENOTSUP");
+      expect(() => Segment.open(name)).toThrow(/ENOENT/);
+    }
+    expect(() => TypedSegment.create(Counter, name, { robust: 1 as unknown as boolean })).toThrow(
+      ShmArgumentError,
+    );
   });
 
   test("a failing init unlinks the half-made segment", () => {
