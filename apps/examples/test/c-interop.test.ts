@@ -62,7 +62,7 @@ describe.skipIf(!runnable)("C interop example", () => {
       expect(code).toBe(1);
       expect(stdout).toBe("");
       expect(stderr).toContain(
-        `c-reader: ${segment} holds struct Queue (fingerprint ${Queue.FINGERPRINT}), not Reading`,
+        `c-reader: ${segment} holds struct Queue laid out for ${Queue.TARGET} (fingerprint ${Queue.FINGERPRINT}), not Reading`,
       );
     });
 

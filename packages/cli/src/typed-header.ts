@@ -1,5 +1,13 @@
 import { readSync } from "node:fs";
-import { HEADER, readCString, type Segment, SHMKIT_FORMAT_VERSION, SHMKIT_MAGIC } from "@shmkit/core";
+import {
+  type FieldEntry,
+  HEADER,
+  readCString,
+  readFieldTable,
+  type Segment,
+  SHMKIT_FORMAT_VERSION,
+  SHMKIT_MAGIC,
+} from "@shmkit/core";
 
 /** What the header of a typed segment says, read without mapping it. */
 export interface TypedHeaderInfo {
@@ -10,34 +18,54 @@ export interface TypedHeaderInfo {
   /** Where the struct starts, and its size, as the creator wrote them. */
   readonly dataOffset: number;
   readonly dataSize: number;
+  /** The creator's target; "" in a header older than format 2. */
+  readonly target: string;
+  /** The creator's field table (format 2); undefined when absent or corrupt. */
+  readonly fields: readonly FieldEntry[] | undefined;
 }
 
 const READY_NAMES = ["uninitialised", "initialising", "ready"] as const;
+
+/** Reads up to `length` bytes from the start of the segment with pread; fewer if it is shorter. */
+function readStart(seg: Segment, length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(seg.fd, bytes, done, length - done, done);
+    if (n === 0) break;
+    done += n;
+  }
+  return bytes.subarray(0, done);
+}
 
 /**
  * Reads a typed segment's header (see `HEADER` in @shmkit/core) with pread, so that a short or truncated segment
  * is simply not typed instead of a SIGBUS. Returns undefined when the segment has no shmkit magic.
  */
 export function readTypedHeader(seg: Segment): TypedHeaderInfo | undefined {
-  const bytes = new Uint8Array(HEADER.size);
-  let done = 0;
-  while (done < bytes.length) {
-    const n = readSync(seg.fd, bytes, done, bytes.length - done, done);
-    if (n === 0) return undefined;
-    done += n;
-  }
+  const fixed = readStart(seg, HEADER.size);
+  // A format-1 header was 144 bytes; every field up to the struct name is where it was.
+  if (fixed.length < HEADER.structName + HEADER.textBytes) return undefined;
   // The creator writes the header in the host's byte order; shmkit's targets are all little-endian.
-  const dv = new DataView(bytes.buffer);
+  const dv = new DataView(fixed.buffer, fixed.byteOffset, fixed.byteLength);
   if (dv.getUint32(HEADER.magic, true) !== SHMKIT_MAGIC) return undefined;
   const ready = dv.getUint32(HEADER.ready, true);
   const version = dv.getUint16(HEADER.version, true);
+  const dataOffset = dv.getUint16(HEADER.dataOffset, true);
+  const current = version === SHMKIT_FORMAT_VERSION && fixed.length === HEADER.size;
+  // The field table ends at or before the struct, so reading up to data_offset (at most 64 KiB) holds all of it.
+  const whole = current ? readStart(seg, Math.max(dataOffset, HEADER.size)) : fixed;
   return {
-    struct: readCString(bytes, HEADER.structName, HEADER.textBytes),
-    fingerprint: readCString(bytes, HEADER.fingerprint, HEADER.textBytes),
+    struct: readCString(fixed, HEADER.structName, HEADER.textBytes),
+    fingerprint: readCString(fixed, HEADER.fingerprint, HEADER.textBytes),
     version,
     ready: READY_NAMES[ready] ?? `unknown (${ready})`,
-    dataOffset: dv.getUint16(HEADER.dataOffset, true),
+    dataOffset,
     dataSize: dv.getUint32(HEADER.dataSize, true),
+    target: current ? readCString(fixed, HEADER.target, HEADER.targetBytes) : "",
+    fields: current
+      ? readFieldTable(new DataView(whole.buffer, whole.byteOffset, whole.byteLength), dataOffset)
+      : undefined,
   };
 }
 

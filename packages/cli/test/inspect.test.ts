@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { truncateSync } from "node:fs";
-import { Segment } from "@shmkit/core";
+import { fieldNameHash, Segment } from "@shmkit/core";
+import { hostTarget } from "@shmkit/core/targets";
 import { BIN, FIXTURES, ME, readUntil, run, shmkit, tempDir, uniqueName } from "./helpers.ts";
 
 describe("shmkit inspect", () => {
@@ -53,15 +54,21 @@ describe("shmkit inspect", () => {
     const { code, stdout } = await shmkit(["inspect", name]);
     expect(code).toBe(0);
     expect(stdout.split("\n").slice(1)).toEqual([
-      "typed segment: struct Counter  fingerprint c0ffee0123456789abcdef0123456789  format 1  ready",
-      "  the struct is 16 bytes at offset 144; give --schema FILE to decode it field by field",
-      "00000090  04 03 02 01 00 00 00 00  00 00 00 00 00 00 00 00  |................|",
-      "000000a0",
+      `typed segment: struct Counter for ${hostTarget().name}  fingerprint c0ffee0123456789abcdef0123456789  format 2  ready`,
+      "  the struct is 16 bytes at offset 208; give --schema FILE to decode it field by field",
+      "000000d0  04 03 02 01 00 00 00 00  00 00 00 00 00 00 00 00  |................|",
+      "000000e0",
       "",
     ]);
     const json = JSON.parse((await shmkit(["inspect", name, "--json"])).stdout);
-    expect(json).toMatchObject({ offset: 144, length: 16, hex: "04030201000000000000000000000000" });
-    expect(json.typed).toMatchObject({ struct: "Counter", ready: "ready", dataSize: 16 });
+    expect(json).toMatchObject({ offset: 208, length: 16, hex: "04030201000000000000000000000000" });
+    expect(json.typed).toMatchObject({
+      struct: "Counter",
+      ready: "ready",
+      dataSize: 16,
+      target: hostTarget().name,
+      fields: [{ nameHash: fieldNameHash("count"), offset: 0, size: 4, typeHash: 0x1234 }],
+    });
     // An explicit range still shows the raw header.
     const raw = JSON.parse((await shmkit(["inspect", name, "--json", "--length", "4"])).stdout);
     expect(raw.hex).toBe("53484d4b");
@@ -223,8 +230,15 @@ describe("shmkit inspect", () => {
     ]);
     expect(stdout).toBe("");
     expect(code).toBe(1);
-    expect(stderr).toContain(`${name} holds Counter with fingerprint c0ffee0123456789abcdef0123456789, but`);
-    expect(stderr).toContain("the layouts differ, so its bytes would be misread");
+    const target = hostTarget().name;
+    expect(stderr).toContain(
+      `${name} holds Counter laid out for ${target} with fingerprint c0ffee0123456789abcdef0123456789, but`,
+    );
+    expect(stderr).toContain("it is another struct (Counter, not Wide), so its bytes would be misread");
+    // The same struct name with another layout: the first field that differs, from the segment's field table.
+    const same = await shmkit(["inspect", name, "--schema", `${FIXTURES}/schemas/counter.schema.ts`]);
+    expect(same.code).toBe(1);
+    expect(same.stderr).toContain(`field count is 8 bytes on ${target} and 4 on the segment's ${target}`);
   });
 
   test("shows the first 64 KiB of a big segment unless --length asks for more", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Segment } from "@shmkit/core";
+import { hostTarget } from "@shmkit/core/targets";
 import { BIN, FIXTURES, ME, run, shmkit, uniqueName } from "./helpers.ts";
 
 describe("shmkit ls", () => {
@@ -30,10 +31,11 @@ describe("shmkit ls", () => {
     expect(json.find((e) => e.name === name)?.typed).toEqual({
       struct: "Counter",
       fingerprint: "c0ffee0123456789abcdef0123456789",
-      version: 1,
+      version: 2,
       ready: "ready",
-      dataOffset: 144,
+      dataOffset: 208,
       dataSize: 16,
+      target: hostTarget().name,
     });
   });
 

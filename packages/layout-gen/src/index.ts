@@ -36,5 +36,11 @@ export {
   type GenerateOptions,
   generate,
 } from "./emit/index.ts";
-export { canonicalLayout, fingerprintOf, type LayoutOptions, layoutOf } from "./layout/index.ts";
+export {
+  canonicalLayout,
+  fieldDigests,
+  fingerprintOf,
+  type LayoutOptions,
+  layoutOf,
+} from "./layout/index.ts";
 export type { FieldLayout, FieldType, Hole, ScalarKind, StructLayout } from "./layout/ir.ts";

@@ -57,8 +57,10 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (strncmp(hdr->fingerprint, READING_FINGERPRINT, sizeof hdr->fingerprint) != 0) {
-    fprintf(stderr, "c-reader: %s holds struct %.64s (fingerprint %.64s), not Reading (%s); regenerate both sides from one schema\n",
-            name, hdr->struct_name, hdr->fingerprint, READING_FINGERPRINT);
+    fprintf(stderr,
+            "c-reader: %s holds struct %.64s laid out for %.32s (fingerprint %.64s), not Reading as laid out for %s (%s); "
+            "regenerate both sides from one schema\n",
+            name, hdr->struct_name, hdr->target, hdr->fingerprint, READING_TARGET, READING_FINGERPRINT);
     return 1;
   }
   if (hdr->data_offset != READING_DATA_OFFSET || hdr->data_size != sizeof(Reading) ||

@@ -20,12 +20,22 @@
 
 #ifndef SHMKIT_SEGMENT_HEADER_DEFINED
 #define SHMKIT_SEGMENT_HEADER_DEFINED
-/* The header shmkit's Struct.create() writes before the struct (Struct.open() checks it). A C reader: map the
-   segment, wait until ready == SHMKIT_READY (futex or poll with atomic_load), then check magic, version and
-   fingerprint before reading the struct at data_offset. */
+/* The header shmkit's Struct.create() writes before the struct (Struct.open() checks it). A C writer: claim
+   ready (0 -> 1), fill in the struct, call <struct>_describe_header(), store magic, then ready = SHMKIT_READY
+   and wake the futex. A C reader: map the segment, wait until ready == SHMKIT_READY (futex or poll with
+   atomic_load), then check magic, version and fingerprint before reading the struct at data_offset.
+   The target and fields[] say what the creator laid out, so that a refusal can name the field that differs. */
 #define SHMKIT_MAGIC 0x4B4D4853u
-#define SHMKIT_FORMAT_VERSION 1
+#define SHMKIT_FORMAT_VERSION 2
 #define SHMKIT_READY 2
+typedef struct shmkit_field {
+  uint32_t name_hash; /* FNV-1a (32-bit) of the field's name */
+  uint32_t offset;
+  uint32_t size;
+  uint32_t type_hash; /* layout-gen's hash of its kind, bit position, libc ABI and nested layout */
+} shmkit_field;
+_Static_assert(sizeof(shmkit_field) == 16, "shmkit_field: size 16");
+_Static_assert(offsetof(shmkit_field, type_hash) == 12, "shmkit_field.type_hash");
 typedef struct shmkit_segment_header {
   uint32_t magic;
   uint16_t version;
@@ -34,8 +44,12 @@ typedef struct shmkit_segment_header {
   uint32_t data_size;
   char fingerprint[64];
   char struct_name[64];
+  char target[32];
+  uint32_t field_count;
+  uint32_t reserved[3];
+  shmkit_field fields[];
 } shmkit_segment_header;
-_Static_assert(sizeof(shmkit_segment_header) == 144, "shmkit_segment_header: size 144");
+_Static_assert(sizeof(shmkit_segment_header) == 192, "shmkit_segment_header: size 192");
 _Static_assert(_Alignof(shmkit_segment_header) == 4, "shmkit_segment_header: align 4");
 _Static_assert(offsetof(shmkit_segment_header, version) == 4, "shmkit_segment_header.version");
 _Static_assert(offsetof(shmkit_segment_header, data_offset) == 6, "shmkit_segment_header.data_offset");
@@ -43,6 +57,15 @@ _Static_assert(offsetof(shmkit_segment_header, ready) == 8, "shmkit_segment_head
 _Static_assert(offsetof(shmkit_segment_header, data_size) == 12, "shmkit_segment_header.data_size");
 _Static_assert(offsetof(shmkit_segment_header, fingerprint) == 16, "shmkit_segment_header.fingerprint");
 _Static_assert(offsetof(shmkit_segment_header, struct_name) == 80, "shmkit_segment_header.struct_name");
+_Static_assert(offsetof(shmkit_segment_header, target) == 144, "shmkit_segment_header.target");
+_Static_assert(offsetof(shmkit_segment_header, field_count) == 176, "shmkit_segment_header.field_count");
+_Static_assert(offsetof(shmkit_segment_header, fields) == 192, "shmkit_segment_header.fields");
+/* Copies a NUL-terminated text into a header field of `size` bytes, truncated, NUL-padded to the end. */
+static inline void shmkit_header_text(char *to, size_t size, const char *text) {
+  size_t i = 0;
+  for (; i + 1 < size && text[i] != 0; i++) to[i] = text[i];
+  for (; i < size; i++) to[i] = 0;
+}
 #endif
 
 enum Unit {
@@ -60,8 +83,9 @@ struct Reading {
   enum Unit unit;
 };
 typedef struct Reading Reading;
-#define READING_FINGERPRINT "b2c23ca619b31b47b5b150762b3afc94"
-#define READING_DATA_OFFSET 144 /* where Reading.create() puts it */
+#define READING_FINGERPRINT "56e37dded0f71da4264579cc89cb494b"
+#define READING_TARGET "x86_64-linux-gnu"
+#define READING_DATA_OFFSET 304 /* where Reading.create() puts it */
 _Static_assert(sizeof(struct Reading) == 88, "Reading: size 88 in the schema");
 _Static_assert(_Alignof(struct Reading) == 8, "Reading: alignment 8 in the schema");
 _Static_assert(offsetof(struct Reading, mutex) == 0, "Reading.mutex: offset 0 in the schema");
@@ -71,5 +95,27 @@ _Static_assert(offsetof(struct Reading, sensor) == 48, "Reading.sensor: offset 4
 _Static_assert(offsetof(struct Reading, celsius) == 64, "Reading.celsius: offset 64 in the schema");
 _Static_assert(offsetof(struct Reading, samples) == 72, "Reading.samples: offset 72 in the schema");
 _Static_assert(offsetof(struct Reading, unit) == 84, "Reading.unit: offset 84 in the schema");
+/* Fills in what the header says about Reading (all but magic and ready); the segment must hold at least
+   READING_DATA_OFFSET + sizeof(Reading) bytes. */
+static inline void reading_describe_header(shmkit_segment_header *h) {
+  static const shmkit_field fields[7] = {
+    {0x186c9244u, 0, 40, 0x5a3f5710u}, /* mutex */
+    {0xc9270bbcu, 40, 4, 0x8236b6a1u}, /* seq */
+    {0xbcec7d58u, 44, 4, 0x95ec63d5u}, /* writer_pid */
+    {0x83b6367bu, 48, 16, 0xa887b195u}, /* sensor */
+    {0x86b09383u, 64, 8, 0xfadd0a49u}, /* celsius */
+    {0x5c26f3bcu, 72, 10, 0x64d8917cu}, /* samples */
+    {0xe8b51a07u, 84, 4, 0x85102ad2u}, /* unit */
+  };
+  h->version = SHMKIT_FORMAT_VERSION;
+  h->data_offset = READING_DATA_OFFSET;
+  h->data_size = sizeof(struct Reading);
+  shmkit_header_text(h->fingerprint, sizeof h->fingerprint, READING_FINGERPRINT);
+  shmkit_header_text(h->struct_name, sizeof h->struct_name, "Reading");
+  shmkit_header_text(h->target, sizeof h->target, READING_TARGET);
+  h->field_count = 7;
+  for (size_t i = 0; i < 3; i++) h->reserved[i] = 0;
+  for (size_t i = 0; i < 7; i++) h->fields[i] = fields[i];
+}
 
 #endif /* SHMKIT_READING_H */

@@ -77,11 +77,7 @@ int main(int argc, char **argv) {
   pthread_mutex_unlock(&r->mutex);
 
   /* The header says what the segment holds; Reading.open() refuses any other struct or layout. */
-  hdr->version = SHMKIT_FORMAT_VERSION;
-  hdr->data_offset = READING_DATA_OFFSET;
-  hdr->data_size = sizeof(Reading);
-  snprintf(hdr->fingerprint, sizeof hdr->fingerprint, "%s", READING_FINGERPRINT);
-  snprintf(hdr->struct_name, sizeof hdr->struct_name, "%s", "Reading");
+  reading_describe_header(hdr); /* version, data offset and size, fingerprint, name, target, field table */
   hdr->magic = SHMKIT_MAGIC;
   /* Publish: store "ready" last (seq_cst), then wake openers sleeping on the word in any process. */
   atomic_store(&hdr->ready, SHMKIT_READY);

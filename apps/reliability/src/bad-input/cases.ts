@@ -230,24 +230,33 @@ function typedSegment(rng: Rng, base: string): PreparedTyped {
       fields.push(
         rng.pick<() => PreparedTyped["fields"][number]>([
           () => ({ offset: 0, width: 4, value: rng.pick([0, 0x53484d4b, 0x464c457f, rng.u32()]) }), // magic
-          () => ({ offset: 4, width: 2, value: rng.pick([0, 2, 0xffff]) }), // version
-          () => ({ offset: 6, width: 2, value: rng.pick([0, 8, 143, 152, 160, 1024, 0xffff]) }), // data_offset
+          () => ({ offset: 4, width: 2, value: rng.pick([0, 1, 3, 0xffff]) }), // version
+          () => ({
+            offset: 6,
+            width: 2,
+            value: rng.pick([0, 8, 143, 191, 192, 224, 232, 256, 1024, 0xffff]),
+          }), // data_offset
           () => ({ offset: 8, width: 4, value: rng.pick([0, 1, 3, 0xffffffff, rng.u32()]) }), // ready
           () => ({ offset: 12, width: 4, value: rng.pick([0, 23, 25, 0xffffffff]) }), // data_size
           () => ({ offset: 16 + rng.int(0, 5), width: 1, value: rng.pick([0x41, 0xff, 0x80]) }), // fingerprint
           () => ({ offset: 16 + 63, width: 1, value: 0x41 }), // fingerprint with no NUL at its end
           () => ({ offset: 80 + rng.int(0, 63), width: 1, value: rng.int(0, 255) }), // struct name
+          () => ({ offset: 144 + rng.int(0, 31), width: 1, value: rng.int(0, 255) }), // target
+          () => ({ offset: 176, width: 4, value: rng.pick([0, 2, 4, 1000, 0xffffffff]) }), // field_count
+          () => ({ offset: 192 + rng.int(0, 47), width: 1, value: rng.int(0, 255) }), // field table
         ])(),
       );
     }
     if (rng.chance(0.2)) {
       const inHeader = rng.chance(0.5);
       for (let i = rng.int(1, 8); i > 0; i--)
-        bytes.push([inHeader ? rng.int(0, 143) : rng.int(144, 167), rng.int(0, 255)]);
+        bytes.push([inHeader ? rng.int(0, 239) : rng.int(240, 263), rng.int(0, 255)]);
     }
   }
-  const truncateTo = rng.chance(0.2) ? rng.pick([0, 1, 100, 143, 144, 150, 167, 168, 4096]) : undefined;
-  const size = kind === "typed" ? 168 : rng.pick([1, 143, 144, 168, 4096]);
+  const truncateTo = rng.chance(0.2)
+    ? rng.pick([0, 1, 100, 191, 192, 200, 239, 240, 263, 264, 4096])
+    : undefined;
+  const size = kind === "typed" ? 264 : rng.pick([1, 191, 192, 264, 4096]);
   const fingerprint = rng.pick(["fp-1", "fp-1-a9f3", "x".repeat(63)]);
   return { base, kind, size, fingerprint, fields, bytes, truncateTo, fill: rng.u32() };
 }

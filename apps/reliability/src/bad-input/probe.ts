@@ -1,4 +1,4 @@
-import type { SyncField, TypedClass, Views } from "@shmkit/core";
+import type { FieldDigest, SyncField, TypedClass, Views } from "@shmkit/core";
 import { hostTarget } from "@shmkit/core/targets";
 
 /**
@@ -22,6 +22,11 @@ export function probeClass(fingerprint: string): TypedClass<Probe> {
     static readonly ALIGN = 8;
     static readonly FINGERPRINT = fingerprint;
     static readonly SYNC: readonly SyncField[] = [];
+    static readonly FIELDS: readonly FieldDigest[] = [
+      { name: "price", offset: 0, size: 8, typeHash: 1 },
+      { name: "qty", offset: 8, size: 4, typeHash: 2 },
+      { name: "tag", offset: 12, size: 12, typeHash: 3 },
+    ];
     readonly #v: Views;
     readonly #base: number;
     constructor(views: Views, base: number) {

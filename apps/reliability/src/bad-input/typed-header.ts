@@ -1,3 +1,4 @@
+import { hostTarget } from "@shmkit/core/targets";
 import { Rng } from "../rng.ts";
 import type { PreparedTyped } from "./cases.ts";
 import { PROBE_SIZE } from "./probe.ts";
@@ -7,8 +8,11 @@ import { PROBE_SIZE } from "./probe.ts";
  * independently of the implementation: the model the typed-header cases predict `TypedSegment.open` from.
  */
 const MAGIC = 0x4b4d4853;
-const HEADER_SIZE = 144;
-const DATA_OFFSET = 144; // a struct of alignment 8 starts at the header size rounded up to 16
+const HEADER_SIZE = 192;
+const FIELD_COUNT = 3; // Probe's fields: price, qty, tag
+const FIELDS_END = HEADER_SIZE + 16 * FIELD_COUNT;
+const DATA_OFFSET = 240; // a struct of alignment 8 starts after the field table, rounded up to 16
+const VERSION = 2;
 const READY = 2;
 
 /** The bytes a fresh `Probe` typed segment holds, as documented. */
@@ -16,12 +20,15 @@ function createdBytes(fingerprint: string): Uint8Array {
   const u8 = new Uint8Array(DATA_OFFSET + PROBE_SIZE);
   const dv = new DataView(u8.buffer);
   dv.setUint32(0, MAGIC, true);
-  dv.setUint16(4, 1, true);
+  dv.setUint16(4, VERSION, true);
   dv.setUint16(6, DATA_OFFSET, true);
   dv.setUint32(8, READY, true);
   dv.setUint32(12, PROBE_SIZE, true);
   u8.set(new TextEncoder().encode(fingerprint), 16);
   u8.set(new TextEncoder().encode("Probe"), 80);
+  u8.set(new TextEncoder().encode(hostTarget().name), 144);
+  dv.setUint32(176, FIELD_COUNT, true);
+  // The field table (192…239) only explains a refusal; no check the model predicts reads it.
   return u8;
 }
 
@@ -68,11 +75,11 @@ export function expectedOpen(t: PreparedTyped, expectFingerprint: string): strin
   if (ready === 0 || ready === 1) return "ENOTREADY";
   if (ready !== READY) return "EINVAL";
   if (magic !== MAGIC) return "EMAGIC";
-  if (dv.getUint16(4, true) !== 1) return "EVERSION";
+  if (dv.getUint16(4, true) !== VERSION) return "EVERSION";
   if (cString(u8, 16, 64) !== expectFingerprint) return "EFINGERPRINT";
   const offset = dv.getUint16(6, true);
   const size = dv.getUint32(12, true);
-  if (size !== PROBE_SIZE || offset % 8 !== 0 || offset < HEADER_SIZE) return "EFINGERPRINT";
+  if (size !== PROBE_SIZE || offset % 8 !== 0 || offset < FIELDS_END) return "EFINGERPRINT";
   if (offset + size > u8.length) return "ESIZE";
   return "ok";
 }

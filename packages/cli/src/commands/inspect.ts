@@ -1,5 +1,5 @@
 import { readSync } from "node:fs";
-import { normalizeName, Segment } from "@shmkit/core";
+import { firstDifference, normalizeName, Segment } from "@shmkit/core";
 import { hostTarget } from "@shmkit/core/targets";
 import type { StructLayout } from "@shmkit/layout-gen";
 import type { Command } from "commander";
@@ -118,11 +118,21 @@ async function schemaView(seg: Segment, schema: string, options: InspectOptions)
   }
   const layout = laid.layouts[0] as StructLayout;
   if (typed && typed.fingerprint !== layout.fingerprint) {
+    const { fieldDigests } = await import("@shmkit/layout-gen");
+    const why = firstDifference(
+      { name: layout.name, target, size: layout.size, fields: fieldDigests(layout) },
+      {
+        struct: typed.struct,
+        target: typed.target || "an unknown target",
+        size: typed.dataSize,
+        fields: typed.fields,
+      },
+    );
     printError(
       "inspect",
-      `${seg.name} holds ${typed.struct} with fingerprint ${typed.fingerprint}, but ${schema} lays out ${layout.name} ` +
-        `on ${target} with fingerprint ${layout.fingerprint}: the layouts differ, so its bytes would be misread. ` +
-        "Use the schema the segment was made with.",
+      `${seg.name} holds ${typed.struct} laid out for ${typed.target || "an unknown target"} with fingerprint ${typed.fingerprint}, ` +
+        `but ${schema} lays out ${layout.name} on ${target} with fingerprint ${layout.fingerprint}: ${why}, so its bytes ` +
+        "would be misread. Use the schema the segment was made with.",
     );
     return EXIT.problem;
   }
@@ -178,7 +188,7 @@ function render(seg: Segment, view: View, bytes: Uint8Array): string[] {
   if (typed) {
     const state = paint(typed.ready === "ready" ? "green" : "yellow", typed.ready);
     lines.push(
-      `typed segment: struct ${paint("bold", typed.struct)}  fingerprint ${typed.fingerprint}  format ${typed.version}  ${state}`,
+      `typed segment: struct ${paint("bold", typed.struct)}${typed.target ? ` for ${typed.target}` : ""}  fingerprint ${typed.fingerprint}  format ${typed.version}  ${state}`,
       ...(view.layout
         ? []
         : [

@@ -19,7 +19,7 @@ export interface LsEntry {
   owner: string;
   mtime: string;
   /** The header of a typed segment; null for a plain one, or one this user cannot read. */
-  typed: TypedHeaderInfo | null;
+  typed: Omit<TypedHeaderInfo, "fields"> | null;
 }
 
 /** `shmkit ls [--json]`: the named segments in /dev/shm, with the header of typed ones. */
@@ -72,11 +72,15 @@ function toEntry(info: SegmentInfo): LsEntry {
   };
 }
 
-function typedHeader(info: SegmentInfo): TypedHeaderInfo | null {
+/** The header without its field table, which `inspect` shows. */
+function typedHeader(info: SegmentInfo): Omit<TypedHeaderInfo, "fields"> | null {
   if (info.size === 0) return null;
   try {
     using seg = Segment.open(info.name, { readonly: true });
-    return readTypedHeader(seg) ?? null;
+    const header = readTypedHeader(seg);
+    if (!header) return null;
+    const { fields: _, ...rest } = header;
+    return rest;
   } catch (error) {
     // Another user's segment (EACCES), or one unlinked since the listing: list it without a header.
     if (error instanceof ShmError) return null;

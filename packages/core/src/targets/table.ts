@@ -95,6 +95,13 @@ export interface Target {
   readonly os: "linux" | "darwin";
   readonly libc: "gnu" | "musl" | "darwin";
   readonly endian: "little";
+  /**
+   * Which libc's bytes a `pthread_mutex_t`, `pthread_cond_t`, `pthread_rwlock_t` or `sem_t` holds: the libc and
+   * the architecture its struct definitions are for. Two processes can share such an object only if this agrees
+   * (glibc and musl both make `pthread_mutex_t` 40 bytes on x86_64, with different words in them), so layout
+   * fingerprints include it for every libc field.
+   */
+  readonly libcAbi: string;
   /** Process-shared objects, from the libc headers cited in the table. */
   readonly libcTypes: Readonly<Record<LibcTypeName, TypeInfo>>;
   /** Whether plain `char` is signed (x86 and Apple arm64) or unsigned (AAPCS64 Linux). */
@@ -234,6 +241,7 @@ const P32 = ti(4, 4);
 export const TARGETS: Readonly<Record<TargetName, Target>> = {
   "x86_64-linux-gnu": {
     name: "x86_64-linux-gnu",
+    libcAbi: "glibc/x86_64",
     arch: "x86_64",
     os: "linux",
     libc: "gnu",
@@ -248,6 +256,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
   },
   "aarch64-linux-gnu": {
     name: "aarch64-linux-gnu",
+    libcAbi: "glibc/aarch64",
     arch: "aarch64",
     os: "linux",
     libc: "gnu",
@@ -262,6 +271,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
   },
   "i686-linux-gnu": {
     name: "i686-linux-gnu",
+    libcAbi: "glibc/i686",
     arch: "i686",
     os: "linux",
     libc: "gnu",
@@ -276,6 +286,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
   },
   "x86_64-linux-musl": {
     name: "x86_64-linux-musl",
+    libcAbi: "musl/x86_64",
     arch: "x86_64",
     os: "linux",
     libc: "musl",
@@ -290,6 +301,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
   },
   "aarch64-linux-musl": {
     name: "aarch64-linux-musl",
+    libcAbi: "musl/aarch64",
     arch: "aarch64",
     os: "linux",
     libc: "musl",
@@ -304,6 +316,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
   },
   "aarch64-apple-darwin": {
     name: "aarch64-apple-darwin",
+    libcAbi: "darwin/aarch64",
     arch: "aarch64",
     os: "darwin",
     libc: "darwin",
@@ -318,6 +331,7 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
   },
   "x86_64-apple-darwin": {
     name: "x86_64-apple-darwin",
+    libcAbi: "darwin/x86_64",
     arch: "x86_64",
     os: "darwin",
     libc: "darwin",

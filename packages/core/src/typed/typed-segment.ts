@@ -6,6 +6,7 @@ import { checkTimeout } from "../sync/placement.ts";
 import { DEFAULT_READY_TIMEOUT_MS, READY_STATE, ReadyWord } from "../sync/ready.ts";
 import { hostTarget } from "../targets/index.ts";
 import type { LibcTypeName } from "../targets/table.ts";
+import { type FieldDigest, firstDifference, readFieldTable, writeFieldTable } from "./fields.ts";
 import { dataOffsetFor, HEADER, SHMKIT_FORMAT_VERSION, SHMKIT_MAGIC } from "./header.ts";
 import { readCString, writeCString } from "./strings.ts";
 import { type Views, viewsOf } from "./views.ts";
@@ -26,6 +27,8 @@ export interface TypedClass<T> {
   readonly ALIGN: number;
   readonly FINGERPRINT: string;
   readonly SYNC: readonly SyncField[];
+  /** The struct's fields, for the header's field table (see `HEADER`). */
+  readonly FIELDS: readonly FieldDigest[];
 }
 
 export interface TypedCreateOptions<T> {
@@ -84,13 +87,13 @@ export class TypedSegment<T> implements Disposable {
    */
   static create<T>(type: TypedClass<T>, name: string, options: TypedCreateOptions<T> = {}): TypedSegment<T> {
     checkHost(type, `${type.NAME}.create`);
-    const offset = dataOffsetFor(type.ALIGN);
+    const offset = dataOffsetFor(type.ALIGN, type.FIELDS.length);
     if (offset > 0xffff) {
       // The header keeps the struct's offset in a uint16: a larger one would be stored wrapped, and every open()
       // would then refuse the segment as corrupt.
       throw new ShmArgumentError(
         `${type.NAME}.ALIGN`,
-        `must be at most 32768 for a typed segment (its header stores the struct's offset in 16 bits); use ${type.NAME}.attach() on a plain Segment`,
+        `must leave the struct's offset below 65536 for a typed segment (the header stores it in 16 bits; alignment ${type.ALIGN} and ${type.FIELDS.length} fields put it at ${offset}); use ${type.NAME}.attach() on a plain Segment`,
         type.ALIGN,
       );
     }
@@ -134,6 +137,8 @@ export class TypedSegment<T> implements Disposable {
           `${type.NAME}.FINGERPRINT`,
         );
         writeCString(views.u8, HEADER.structName, HEADER.textBytes, type.NAME, `${type.NAME}.NAME`);
+        writeCString(views.u8, HEADER.target, HEADER.targetBytes, type.TARGET, `${type.NAME}.TARGET`);
+        writeFieldTable(dv, type.FIELDS);
         Atomics.store(views.u32, HEADER.magic >>> 2, SHMKIT_MAGIC);
       });
       return new TypedSegment(segment, offset, data);
@@ -203,18 +208,27 @@ export class TypedSegment<T> implements Disposable {
       );
     }
     const fingerprint = readCString(views.u8, HEADER.fingerprint, HEADER.textBytes);
+    const offset = dv.getUint16(HEADER.dataOffset, true);
+    const size = dv.getUint32(HEADER.dataSize, true);
     if (fingerprint !== type.FINGERPRINT) {
       const held = readCString(views.u8, HEADER.structName, HEADER.textBytes);
+      const target = readCString(views.u8, HEADER.target, HEADER.targetBytes);
+      const why = firstDifference(
+        { name: type.NAME, target: type.TARGET, size: type.SIZE, fields: type.FIELDS },
+        { struct: held, target, size, fields: readFieldTable(dv, Math.min(offset, segment.size)) },
+      );
       throw ShmError.of(
         "EFINGERPRINT",
         call,
         segment.name,
-        `the segment holds struct ${held} with layout fingerprint ${fingerprint}, but this code expects ${type.NAME} with fingerprint ${type.FINGERPRINT}; generate both sides from the same schema and target (shmkit gen), or re-create the segment`,
+        `the segment holds struct ${held} laid out for ${target} with fingerprint ${fingerprint}, but this code expects ${type.NAME} laid out for ${type.TARGET} with fingerprint ${type.FINGERPRINT}: ${why}. Generate both sides from the same schema (for a C peer on another target, use fixed-width types that both targets place alike), or re-create the segment`,
       );
     }
-    const offset = dv.getUint16(HEADER.dataOffset, true);
-    const size = dv.getUint32(HEADER.dataSize, true);
-    if (size !== type.SIZE || offset % type.ALIGN !== 0 || offset < HEADER.size) {
+    if (
+      size !== type.SIZE ||
+      offset % type.ALIGN !== 0 ||
+      offset < HEADER.fields + type.FIELDS.length * HEADER.fieldBytes
+    ) {
       throw ShmError.of(
         "EFINGERPRINT",
         call,

@@ -1,7 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import {
   dataOffsetFor,
+  type FieldDigest,
+  fieldNameHash,
   HEADER,
+  HEADER_FIELD,
   Mutex,
   Segment,
   SHMKIT_MAGIC,
@@ -25,6 +28,10 @@ class Counter {
   static readonly SYNC: readonly SyncField[] = [
     { field: "Counter.lock", offset: 0, type: "pthread_mutex_t" },
   ];
+  static readonly FIELDS: readonly FieldDigest[] = [
+    { name: "lock", offset: 0, size: 40, typeHash: 1 },
+    { name: "count", offset: 40, size: 4, typeHash: 2 },
+  ];
   readonly $v: Views;
   readonly $base: number;
   constructor(views: Views, base: number) {
@@ -47,6 +54,7 @@ class Foreign {
   static readonly ALIGN = 8;
   static readonly FINGERPRINT = "foreign";
   static readonly SYNC: readonly SyncField[] = [];
+  static readonly FIELDS: readonly FieldDigest[] = [];
   readonly what = "an accessor laid out for another target";
 }
 
@@ -56,7 +64,7 @@ describe("TypedSegment", () => {
   test("create() writes the header after init and marks it ready; the struct sits at an aligned offset", () => {
     const name = uniqueName("typed");
     using shm = TypedSegment.create(Counter, name, { init: (c) => (c.count = 41) });
-    expect(shm.offset).toBe(dataOffsetFor(8));
+    expect(shm.offset).toBe(dataOffsetFor(8, 2));
     expect(shm.offset % 16).toBe(0);
     expect(shm.segment.size).toBe(shm.offset + Counter.SIZE);
     const dv = new DataView(shm.segment.buffer);
@@ -137,7 +145,7 @@ describe("TypedSegment", () => {
     expect(() => TypedSegment.open(Counter, "/x", { timeoutMs: -1 })).toThrow(ShmArgumentError);
   });
 
-  test("create() refuses a struct aligned past 32768, whose offset the header's 16-bit field cannot hold", () => {
+  test("create() refuses a struct whose offset (alignment, field table) the header's 16 bits cannot hold", () => {
     class Huge {
       static readonly NAME = "Huge";
       static readonly TARGET: string = hostTarget().name;
@@ -145,6 +153,7 @@ describe("TypedSegment", () => {
       static readonly ALIGN = 65536;
       static readonly FINGERPRINT = "huge-align";
       static readonly SYNC: readonly SyncField[] = [];
+      static readonly FIELDS: readonly FieldDigest[] = [];
       readonly what = "a struct aligned to 64 KiB";
     }
     const name = uniqueName("typed-huge");
@@ -157,7 +166,70 @@ describe("TypedSegment", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ShmArgumentError);
-    expect((error as Error).message).toContain("Huge.ALIGN: must be at most 32768");
+    expect((error as Error).message).toContain("Huge.ALIGN: must leave the struct's offset below 65536");
     expect(Segment.exists(name)).toBe(false);
+    // So do 4084 fields, whose table in the header would push the struct past 65535.
+    class Wide {
+      static readonly NAME = "Wide";
+      static readonly TARGET: string = hostTarget().name;
+      static readonly SIZE = 4084;
+      static readonly ALIGN = 1;
+      static readonly FINGERPRINT = "wide";
+      static readonly SYNC: readonly SyncField[] = [];
+      static readonly FIELDS: readonly FieldDigest[] = Array.from({ length: 4084 }, (_, i) => ({
+        name: `f${i}`,
+        offset: i,
+        size: 1,
+        typeHash: 0,
+      }));
+    }
+    const wide = uniqueName("typed-wide");
+    expect(() => TypedSegment.create(Wide, wide)).toThrow("4084 fields put it at 65536");
+    expect(Segment.exists(wide)).toBe(false);
+  });
+
+  test("a different layout is refused naming both targets and the first field that differs", () => {
+    const name = uniqueName("typed-diff");
+    using shm = TypedSegment.create(Counter, name, { robust: false });
+    const dv = new DataView(shm.segment.buffer);
+    expect(
+      new TextDecoder()
+        .decode(shm.segment.bytes.subarray(HEADER.target, HEADER.target + 32))
+        .replace(/\0+$/, ""),
+    ).toBe(hostTarget().name);
+    expect(dv.getUint32(HEADER.fieldCount, true)).toBe(2);
+    expect(dv.getUint32(HEADER.fields + HEADER.fieldBytes + HEADER_FIELD.offset, true)).toBe(40);
+    expect(dv.getUint32(HEADER.fields + HEADER_FIELD.nameHash, true)).toBe(fieldNameHash("lock"));
+    class Moved {
+      static readonly NAME = "Counter";
+      static readonly TARGET: string = hostTarget().name;
+      static readonly SIZE = 48;
+      static readonly ALIGN = 8;
+      static readonly FINGERPRINT = "counter-test-moved";
+      static readonly SYNC: readonly SyncField[] = [];
+      static readonly FIELDS: readonly FieldDigest[] = [
+        { name: "lock", offset: 0, size: 40, typeHash: 1 },
+        { name: "count", offset: 44, size: 4, typeHash: 2 },
+      ];
+    }
+    // The creator's target as another process would have written it.
+    shm.segment.bytes.fill(0, HEADER.target, HEADER.target + HEADER.targetBytes);
+    shm.segment.bytes.set(new TextEncoder().encode("i686-linux-gnu"), HEADER.target);
+    const error = errorOf(() => TypedSegment.open(Moved, name, { timeoutMs: 0 }));
+    expect(error.code).toBe("EFINGERPRINT");
+    expect(error.message).toContain(
+      "struct Counter laid out for i686-linux-gnu with fingerprint counter-test-v1",
+    );
+    expect(error.message).toContain(
+      `expects Counter laid out for ${hostTarget().name} with fingerprint counter-test-moved`,
+    );
+    expect(error.message).toContain(
+      `field count is at offset 44 on ${hostTarget().name} and 40 on i686-linux-gnu`,
+    );
+    // A field count that runs past the struct's offset is a corrupt table, said as such, still refused.
+    dv.setUint32(HEADER.fieldCount, 1000, true);
+    expect(errorOf(() => TypedSegment.open(Moved, name, { timeoutMs: 0 })).message).toContain(
+      "the segment's field table is corrupt",
+    );
   });
 });

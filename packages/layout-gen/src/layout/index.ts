@@ -1,3 +1,3 @@
 export { type LayoutOptions, layoutOf } from "./engine.ts";
-export { canonicalLayout, fingerprintOf } from "./fingerprint.ts";
+export { canonicalLayout, fieldDigests, fingerprintOf } from "./fingerprint.ts";
 export type * from "./ir.ts";

@@ -81,6 +81,6 @@ export interface StructLayout {
   /** Padding between fields (not tail padding). */
   readonly holes: readonly Hole[];
   readonly tailPadding: number;
-  /** A stable hash of the target and the canonical layout: equal fingerprints mean byte-compatible layouts. */
+  /** A stable hash of what the bytes are (see `canonicalLayout`): equal fingerprints mean byte-compatible layouts, also across targets. */
   readonly fingerprint: string;
 }

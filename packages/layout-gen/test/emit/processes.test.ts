@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import { HEADER, Segment, SHMKIT_MAGIC, ShmError } from "@shmkit/core";
+import { dataOffsetFor, HEADER, Segment, SHMKIT_FORMAT_VERSION, SHMKIT_MAGIC, ShmError } from "@shmkit/core";
 import { hostTarget } from "@shmkit/core/targets";
 import { Kinds, Packed, Point, Shared, State } from "./fixtures/layouts.generated.ts";
 import { CC, cleanUpSegments, compileC, FIXTURES, run, tempDir, uniqueName } from "./helpers.ts";
@@ -128,8 +128,13 @@ describe.skipIf(!onFixtureTarget)("typed segments across processes", () => {
     }
     expect(error).toBeInstanceOf(ShmError);
     expect((error as ShmError).code).toBe("EFINGERPRINT");
-    expect((error as ShmError).message).toContain("struct Point with layout fingerprint fixture-point-v1");
-    expect((error as ShmError).message).toContain("expects Shared with fingerprint fixture-shared-v1");
+    const target = hostTarget().name;
+    expect((error as ShmError).message).toContain(
+      `struct Point laid out for ${target} with fingerprint fixture-point-v1`,
+    );
+    expect((error as ShmError).message).toContain(
+      `expects Shared laid out for ${target} with fingerprint fixture-shared-v1: it is another struct (Point, not Shared)`,
+    );
   });
 
   test("open() of a segment that is not a typed segment fails with EMAGIC at once, without waiting", () => {
@@ -154,10 +159,11 @@ describe.skipIf(!onFixtureTarget)("typed segments across processes", () => {
     expect(codeOf(() => Shared.open(tiny, { timeoutMs: 100 }))).toBe("ESIZE");
     // A well-formed header for Shared in a segment that stops short of the struct's end.
     const short = uniqueName("short");
-    using b = Segment.create(short, { size: 200 });
+    const dataOffset = dataOffsetFor(Shared.ALIGN, Shared.FIELDS.length);
+    using b = Segment.create(short, { size: dataOffset + 10 });
     const dv = new DataView(b.buffer);
-    dv.setUint16(HEADER.version, 1, true);
-    dv.setUint16(HEADER.dataOffset, 144, true);
+    dv.setUint16(HEADER.version, SHMKIT_FORMAT_VERSION, true);
+    dv.setUint16(HEADER.dataOffset, dataOffset, true);
     dv.setUint32(HEADER.dataSize, Shared.SIZE, true);
     b.bytes.set(new TextEncoder().encode(Shared.FINGERPRINT), HEADER.fingerprint);
     dv.setUint32(HEADER.magic, SHMKIT_MAGIC, true);
@@ -169,7 +175,9 @@ describe.skipIf(!onFixtureTarget)("typed segments across processes", () => {
       error = e;
     }
     expect((error as ShmError).code).toBe("ESIZE");
-    expect((error as ShmError).message).toContain("the segment has 200 bytes, fewer than the 368");
+    expect((error as ShmError).message).toContain(
+      `the segment has ${dataOffset + 10} bytes, fewer than the ${dataOffset + Shared.SIZE}`,
+    );
   });
 
   test("create() refuses a name that exists and leaves it alone", () => {

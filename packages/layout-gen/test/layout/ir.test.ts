@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { ShmArgumentError } from "@shmkit/core";
-import { hostTarget, TARGET_NAMES } from "@shmkit/core/targets";
+import { hostTarget, TARGET_NAMES, type TargetName } from "@shmkit/core/targets";
 import { canonicalLayout, layoutOf, struct, t, union } from "../../src/index.ts";
 
 const X64 = { target: "x86_64-linux-gnu" } as const;
@@ -103,10 +103,38 @@ describe("fingerprint", () => {
     expect(code).toBe(0);
     expect(out.trim()).toBe(here);
   });
-  test("differs per target even when offsets agree", () => {
-    const def = struct("Same", { a: t.u32 });
+  test("is the same on every target that places the bytes alike, and leaves the target's name out", () => {
+    const def = struct("Same", { a: t.u32, b: t.char(12) });
     const prints = new Set(TARGET_NAMES.map((target) => layoutOf(def, { target }).fingerprint));
-    expect(prints.size).toBe(TARGET_NAMES.length);
+    expect(prints.size).toBe(1);
+    // i686 aligns u64 and f64 members to 4, x86_64 to 8: where that moves no offset and no size, they agree.
+    const fixed = struct("Fixed", { a: t.u64, b: t.f64, c: t.i32, d: t.i32 });
+    const i686 = layoutOf(fixed, { target: "i686-linux-gnu" });
+    const x64 = layoutOf(fixed, X64);
+    expect(i686.align).not.toBe(x64.align);
+    expect(i686.fingerprint).toBe(x64.fingerprint);
+    expect(canonicalLayout(i686)).not.toContain("i686");
+  });
+  test("differs between targets where an offset, a size, a scalar kind or a libc ABI differs", () => {
+    const pair = (def: ReturnType<typeof struct>, a: TargetName, b: TargetName) => [
+      layoutOf(def, { target: a }).fingerprint,
+      layoutOf(def, { target: b }).fingerprint,
+    ];
+    // b is at 4 on i686 and at 8 on x86_64.
+    const [m1, m2] = pair(struct("Moves", { a: t.u32, b: t.u64 }), "i686-linux-gnu", "x86_64-linux-gnu");
+    expect(m1).not.toBe(m2);
+    // Same offsets, but 12 bytes on i686 (tail padding to 4) and 16 on x86_64 (to 8).
+    const [s1, s2] = pair(struct("Tail", { a: t.u64, b: t.u32 }), "i686-linux-gnu", "x86_64-linux-gnu");
+    expect(s1).not.toBe(s2);
+    // Plain char is signed on x86_64 and unsigned on aarch64 Linux.
+    const [c1, c2] = pair(struct("Chars", { c: t.char_ }), "x86_64-linux-gnu", "aarch64-linux-gnu");
+    expect(c1).not.toBe(c2);
+    // glibc and musl both make pthread_mutex_t 40/8 on x86_64, with different words inside.
+    const locked = struct("Locked", { m: t.pthread_mutex });
+    const glibc = layoutOf(locked, X64);
+    const musl = layoutOf(locked, { target: "x86_64-linux-musl" });
+    expect(glibc.size).toBe(musl.size);
+    expect(glibc.fingerprint).not.toBe(musl.fingerprint);
   });
   test("changes with a field name, a type, a bit width, or a nested field", () => {
     const base = layoutOf(schema(), X64).fingerprint;

@@ -1,5 +1,13 @@
-import { dataOffsetFor, HEADER, SHMKIT_FORMAT_VERSION, SHMKIT_MAGIC } from "@shmkit/core";
+import {
+  dataOffsetFor,
+  fieldNameHash,
+  HEADER,
+  HEADER_FIELD,
+  SHMKIT_FORMAT_VERSION,
+  SHMKIT_MAGIC,
+} from "@shmkit/core";
 import { type CScalarName, getTargetOrThrow, type ScalarInfo, type TargetName } from "@shmkit/core/targets";
+import { fieldDigests } from "../../layout/fingerprint.ts";
 import type { FieldLayout, FieldType, StructLayout } from "../../layout/ir.ts";
 import { planModule, scalarSize } from "../ts/collect.ts";
 
@@ -85,15 +93,28 @@ function targetCheck(target: TargetName): string[] {
 
 function segmentHeader(): string[] {
   const h = HEADER;
+  const f = HEADER_FIELD;
+  const at = (member: string, offset: number) =>
+    `_Static_assert(offsetof(shmkit_segment_header, ${member}) == ${offset}, "shmkit_segment_header.${member}");`;
   return [
     "#ifndef SHMKIT_SEGMENT_HEADER_DEFINED",
     "#define SHMKIT_SEGMENT_HEADER_DEFINED",
-    "/* The header shmkit's Struct.create() writes before the struct (Struct.open() checks it). A C reader: map the",
-    "   segment, wait until ready == SHMKIT_READY (futex or poll with atomic_load), then check magic, version and",
-    "   fingerprint before reading the struct at data_offset. */",
+    "/* The header shmkit's Struct.create() writes before the struct (Struct.open() checks it). A C writer: claim",
+    "   ready (0 -> 1), fill in the struct, call <struct>_describe_header(), store magic, then ready = SHMKIT_READY",
+    "   and wake the futex. A C reader: map the segment, wait until ready == SHMKIT_READY (futex or poll with",
+    "   atomic_load), then check magic, version and fingerprint before reading the struct at data_offset.",
+    "   The target and fields[] say what the creator laid out, so that a refusal can name the field that differs. */",
     `#define SHMKIT_MAGIC 0x${SHMKIT_MAGIC.toString(16).toUpperCase()}u`,
     `#define SHMKIT_FORMAT_VERSION ${SHMKIT_FORMAT_VERSION}`,
     "#define SHMKIT_READY 2",
+    "typedef struct shmkit_field {",
+    "  uint32_t name_hash; /* FNV-1a (32-bit) of the field's name */",
+    "  uint32_t offset;",
+    "  uint32_t size;",
+    "  uint32_t type_hash; /* layout-gen's hash of its kind, bit position, libc ABI and nested layout */",
+    "} shmkit_field;",
+    `_Static_assert(sizeof(shmkit_field) == ${h.fieldBytes}, "shmkit_field: size ${h.fieldBytes}");`,
+    `_Static_assert(offsetof(shmkit_field, type_hash) == ${f.typeHash}, "shmkit_field.type_hash");`,
     "typedef struct shmkit_segment_header {",
     "  uint32_t magic;",
     "  uint16_t version;",
@@ -102,16 +123,64 @@ function segmentHeader(): string[] {
     "  uint32_t data_size;",
     `  char fingerprint[${h.textBytes}];`,
     `  char struct_name[${h.textBytes}];`,
+    `  char target[${h.targetBytes}];`,
+    "  uint32_t field_count;",
+    "  uint32_t reserved[3];",
+    "  shmkit_field fields[];",
     "} shmkit_segment_header;",
     `_Static_assert(sizeof(shmkit_segment_header) == ${h.size}, "shmkit_segment_header: size ${h.size}");`,
     `_Static_assert(_Alignof(shmkit_segment_header) == ${h.align}, "shmkit_segment_header: align ${h.align}");`,
-    `_Static_assert(offsetof(shmkit_segment_header, version) == ${h.version}, "shmkit_segment_header.version");`,
-    `_Static_assert(offsetof(shmkit_segment_header, data_offset) == ${h.dataOffset}, "shmkit_segment_header.data_offset");`,
-    `_Static_assert(offsetof(shmkit_segment_header, ready) == ${h.ready}, "shmkit_segment_header.ready");`,
-    `_Static_assert(offsetof(shmkit_segment_header, data_size) == ${h.dataSize}, "shmkit_segment_header.data_size");`,
-    `_Static_assert(offsetof(shmkit_segment_header, fingerprint) == ${h.fingerprint}, "shmkit_segment_header.fingerprint");`,
-    `_Static_assert(offsetof(shmkit_segment_header, struct_name) == ${h.structName}, "shmkit_segment_header.struct_name");`,
+    at("version", h.version),
+    at("data_offset", h.dataOffset),
+    at("ready", h.ready),
+    at("data_size", h.dataSize),
+    at("fingerprint", h.fingerprint),
+    at("struct_name", h.structName),
+    at("target", h.target),
+    at("field_count", h.fieldCount),
+    at("fields", h.fields),
+    "/* Copies a NUL-terminated text into a header field of `size` bytes, truncated, NUL-padded to the end. */",
+    "static inline void shmkit_header_text(char *to, size_t size, const char *text) {",
+    "  size_t i = 0;",
+    "  for (; i + 1 < size && text[i] != 0; i++) to[i] = text[i];",
+    "  for (; i < size; i++) to[i] = 0;",
+    "}",
     "#endif",
+  ];
+}
+
+/** `<struct>_describe_header()`: writes everything the header says about the struct but magic and ready. */
+function describeHeader(layout: StructLayout, upper: string): string[] {
+  const fields = fieldDigests(layout);
+  const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, "0")}u`;
+  const text = (member: string, value: string) =>
+    `  shmkit_header_text(h->${member}, sizeof h->${member}, ${value});`;
+  return [
+    `/* Fills in what the header says about ${layout.name} (all but magic and ready); the segment must hold at least`,
+    `   ${upper}_DATA_OFFSET + sizeof(${layout.name}) bytes. */`,
+    `static inline void ${upper.toLowerCase()}_describe_header(shmkit_segment_header *h) {`,
+    ...(fields.length === 0
+      ? []
+      : [
+          `  static const shmkit_field fields[${fields.length}] = {`,
+          ...fields.map(
+            (f) =>
+              `    {${hex(fieldNameHash(f.name))}, ${f.offset}, ${f.size}, ${hex(f.typeHash)}}, /* ${f.name || "(unnamed bitfield)"} */`,
+          ),
+          "  };",
+        ]),
+    "  h->version = SHMKIT_FORMAT_VERSION;",
+    `  h->data_offset = ${upper}_DATA_OFFSET;`,
+    `  h->data_size = sizeof(${layout.kind} ${layout.name});`,
+    text("fingerprint", `${upper}_FINGERPRINT`),
+    text("struct_name", JSON.stringify(layout.name)),
+    text("target", `${upper}_TARGET`),
+    `  h->field_count = ${fields.length};`,
+    "  for (size_t i = 0; i < 3; i++) h->reserved[i] = 0;",
+    ...(fields.length === 0
+      ? []
+      : [`  for (size_t i = 0; i < ${fields.length}; i++) h->fields[i] = fields[i];`]),
+    "}",
   ];
 }
 
@@ -128,7 +197,8 @@ function structDefinition(layout: StructLayout): string[] {
   const upper = layout.name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
   lines.push(
     `#define ${upper}_FINGERPRINT ${JSON.stringify(layout.fingerprint)}`,
-    `#define ${upper}_DATA_OFFSET ${dataOffsetFor(layout.align)} /* where ${layout.name}.create() puts it */`,
+    `#define ${upper}_TARGET ${JSON.stringify(layout.target)}`,
+    `#define ${upper}_DATA_OFFSET ${dataOffsetFor(layout.align, layout.fields.length)} /* where ${layout.name}.create() puts it */`,
     `_Static_assert(sizeof(${tag}) == ${layout.size}, "${layout.name}: size ${layout.size} in the schema");`,
     `_Static_assert(_Alignof(${tag}) == ${layout.align}, "${layout.name}: alignment ${layout.align} in the schema");`,
   );
@@ -138,6 +208,7 @@ function structDefinition(layout: StructLayout): string[] {
       `_Static_assert(offsetof(${tag}, ${field.name}) == ${field.offset}, "${layout.name}.${field.name}: offset ${field.offset} in the schema");`,
     );
   }
+  lines.push(...describeHeader(layout, upper));
   return lines;
 }
 

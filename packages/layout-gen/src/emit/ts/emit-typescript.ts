@@ -12,6 +12,7 @@ import {
   type WriterFunction,
   Writers,
 } from "ts-morph";
+import { fieldDigests } from "../../layout/fingerprint.ts";
 import type { FieldLayout, FieldType, StructLayout } from "../../layout/ir.ts";
 import { type ClassPlan, type EnumPlan, type ModulePlan, planModule } from "./collect.ts";
 import { type EmitContext, fieldMembers } from "./members.ts";
@@ -47,7 +48,14 @@ export function emitTypeScript(layouts: readonly StructLayout[], options: EmitTy
     useInMemoryFileSystem: true,
     manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Double },
   });
-  const typeOnly = new Set(["Views", "TypedCreateOptions", "TypedOpenOptions", "SyncField", "Segment"]);
+  const typeOnly = new Set([
+    "Views",
+    "TypedCreateOptions",
+    "TypedOpenOptions",
+    "SyncField",
+    "FieldDigest",
+    "Segment",
+  ]);
   const names = [...ctx.imports].sort();
   const file = project.createSourceFile("module.generated.ts", {
     statements: [
@@ -152,6 +160,28 @@ function classStructure(ctx: EmitContext, plan: ClassPlan): ClassDeclarationStru
     type: "readonly SyncField[]",
     initializer: sync.length === 0 ? "[]" : (w) => writeJson(w, sync),
     docs: ["The process-shared objects create() initialises, with offsets from the struct's start."],
+  });
+  ctx.imports.add("FieldDigest");
+  properties.push({
+    name: "FIELDS",
+    isStatic: true,
+    isReadonly: true,
+    type: "readonly FieldDigest[]",
+    initializer: (w) => {
+      const fields = fieldDigests(layout);
+      if (fields.length === 0) return void w.write("[]");
+      w.write("[").newLine();
+      for (const f of fields) {
+        const hash = `0x${f.typeHash.toString(16).padStart(8, "0")}`;
+        w.writeLine(
+          `  { name: ${JSON.stringify(f.name)}, offset: ${f.offset}, size: ${f.size}, typeHash: ${hash} },`,
+        );
+      }
+      w.write("]");
+    },
+    docs: [
+      "The fields as a typed segment's header lists them, so that a refusal can name the one that differs.",
+    ],
   });
   properties.push({
     name: "LAYOUT",
