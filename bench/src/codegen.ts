@@ -1,6 +1,7 @@
 // Regenerates src/quote.generated.ts from src/quote.schema.ts with layout-gen (turbo runs it as `codegen`).
 import { writeFileSync } from "node:fs";
-import { emitTypeScript, layoutOf } from "@shmkit/layout-gen";
+import { layoutOf } from "@shmkit/layout-gen";
+import { emitTypeScript } from "@shmkit/layout-gen/emit";
 import { Quote } from "./quote.schema.ts";
 
 const text = emitTypeScript([layoutOf(Quote)], {

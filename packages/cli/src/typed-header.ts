@@ -1,13 +1,6 @@
 import { readSync } from "node:fs";
-import {
-  type FieldEntry,
-  HEADER,
-  readCString,
-  readFieldTable,
-  type Segment,
-  SHMKIT_FORMAT_VERSION,
-  SHMKIT_MAGIC,
-} from "@shmkit/core";
+import { type Segment, SHMKIT_FORMAT_VERSION } from "@shmkit/core";
+import { type FieldEntry, HEADER, readCString, readFieldTable, SHMKIT_MAGIC } from "@shmkit/core/runtime";
 
 /** What the header of a typed segment says, read without mapping it. */
 export interface TypedHeaderInfo {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { truncateSync } from "node:fs";
-import { fieldNameHash, Segment } from "@shmkit/core";
+import { Segment } from "@shmkit/core";
+import { fieldNameHash } from "@shmkit/core/runtime";
 import { hostTarget } from "@shmkit/core/targets";
 import { BIN, FIXTURES, ME, readUntil, run, shmkit, tempDir, uniqueName } from "./helpers.ts";
 

@@ -1,3 +1,10 @@
+/**
+ * `@shmkit/core`: POSIX shared memory segments, process-shared robust mutexes and condition variables, futex
+ * waits (also async), typed segments and lock-free channels. What generated accessors need is in
+ * `@shmkit/core/runtime`; the C ABI tables are in `@shmkit/core/targets`.
+ *
+ * @packageDocumentation
+ */
 export {
   Channel,
   type ChannelKind,
@@ -16,6 +23,7 @@ export {
   type CloseOptions,
   type CreateOptions,
   MAX_SEGMENT_SIZE,
+  type NativePointer,
   type OpenOptions,
   Segment,
   type SegmentInfo,
@@ -36,35 +44,10 @@ export {
   type WordWaitResult,
 } from "./sync/wait-word.ts";
 export {
-  AtomicBigInt,
-  AtomicNumber,
-  dataOffsetFor,
-  type FieldDigest,
-  type FieldEntry,
-  fieldNameHash,
-  firstDifference,
   fitUtf8,
-  HandleArray,
-  HEADER,
-  HEADER_FIELD,
-  type HeaderLayout,
-  readBits,
-  readBitsBig,
-  readCString,
-  readFieldTable,
   SHMKIT_FORMAT_VERSION,
-  SHMKIT_MAGIC,
-  StringArray,
-  type SyncField,
   type TypedClass,
   type TypedCreateOptions,
   type TypedOpenOptions,
   TypedSegment,
-  UnalignedArray,
-  type UnalignedKind,
-  Views,
-  viewsOf,
-  writeBits,
-  writeBitsBig,
-  writeCString,
 } from "./typed/index.ts";

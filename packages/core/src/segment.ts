@@ -1,4 +1,4 @@
-import { type Pointer, toArrayBuffer } from "bun:ffi";
+import { toArrayBuffer } from "bun:ffi";
 import { readdirSync, statSync } from "node:fs";
 import { ShmArgumentError, ShmError } from "./errors.ts";
 import { growTo } from "./internal/grow.ts";
@@ -24,6 +24,12 @@ import { libc } from "./internal/libc/index.ts";
 import { EBUSY } from "./internal/libc/pthread.ts";
 import { fstatOf, type SegmentStat } from "./internal/stat.ts";
 import { cName, normalizeName } from "./names.ts";
+
+/**
+ * A native address: bun:ffi's `Pointer`, declared here with the same shape so that shmkit's types need no
+ * `@types/bun` (a `NativePointer` passes wherever bun:ffi takes a `Pointer`).
+ */
+export type NativePointer = number & { __pointer__: null };
 
 /** The largest segment shmkit maps: one ArrayBuffer can span at most 4 GiB in Bun. */
 export const MAX_SEGMENT_SIZE = 2 ** 32;
@@ -331,15 +337,15 @@ export class Segment implements Disposable {
   }
 
   /** The mapping's address, for passing to native code through bun:ffi. Offsets inside it, never the address, belong in shared memory. */
-  get ptr(): Pointer {
+  get ptr(): NativePointer {
     this.#assertOpen("ptr");
-    return this.#address as Pointer;
+    return this.#address as NativePointer;
   }
 
   /** An ArrayBuffer over the whole mapping (the same one every time). Detached by `close()`. */
   get buffer(): ArrayBuffer {
     this.#assertOpen("buffer");
-    this.#buffer ??= toArrayBuffer(this.#address as Pointer, 0, this.size);
+    this.#buffer ??= toArrayBuffer(this.#address as NativePointer, 0, this.size);
     return this.#buffer;
   }
 
@@ -400,7 +406,7 @@ export class Segment implements Disposable {
     this.#bytes = undefined;
     const fd = this.#fd;
     this.#fd = -1;
-    libc().munmap(this.#address as Pointer, this.size);
+    libc().munmap(this.#address as NativePointer, this.size);
     libc().close(fd);
   }
 

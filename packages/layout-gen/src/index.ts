@@ -1,5 +1,6 @@
 /**
- * `@shmkit/layout-gen`: a schema DSL for C structs, laid out per target exactly as the C compiler does.
+ * `@shmkit/layout-gen`: a schema DSL for C structs, laid out per target exactly as the C compiler does. The
+ * TypeScript and C emitters are in `@shmkit/layout-gen/emit`, so that loading a schema never loads ts-morph.
  *
  * @example
  * ```ts
@@ -26,16 +27,6 @@ export type {
   TypeSpec,
 } from "./dsl/index.ts";
 export { SchemaError, struct, t, union } from "./dsl/index.ts";
-export {
-  type EmitCHeaderOptions,
-  type EmitTypeScriptOptions,
-  emitCHeader,
-  emitTypeScript,
-  enumConstant,
-  type Generated,
-  type GenerateOptions,
-  generate,
-} from "./emit/index.ts";
 export {
   canonicalLayout,
   fieldDigests,

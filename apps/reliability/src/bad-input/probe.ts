@@ -1,4 +1,5 @@
-import type { FieldDigest, SyncField, TypedClass, Views } from "@shmkit/core";
+import type { TypedClass } from "@shmkit/core";
+import type { FieldDigest, SyncField, Views } from "@shmkit/core/runtime";
 import { hostTarget } from "@shmkit/core/targets";
 
 /**

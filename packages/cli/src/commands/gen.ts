@@ -46,7 +46,10 @@ async function gen(schema: string, options: GenOptions): Promise<number> {
   const name = basename(schemaPath).replace(/(\.schema)?\.[cm]?tsx?$/, "");
   const out = join(options.out ?? dirname(schemaPath), `${name}.generated.ts`);
   const command = ["shmkit gen", schemaPath, ...flags(options)].join(" ");
-  const { emitTypeScript, SchemaError } = await import("@shmkit/layout-gen");
+  const [{ emitTypeScript }, { SchemaError }] = await Promise.all([
+    import("@shmkit/layout-gen/emit"),
+    import("@shmkit/layout-gen"),
+  ]);
   let text: string;
   try {
     text = emitTypeScript(laid.layouts, { schemaPath, command });

@@ -47,7 +47,10 @@ async function header(schema: string, options: HeaderOptions): Promise<number> {
   }
   const schemaPath = shownPath(schema);
   const command = ["shmkit header", schemaPath, ...flags(options)].join(" ");
-  const { emitCHeader, SchemaError } = await import("@shmkit/layout-gen");
+  const [{ emitCHeader }, { SchemaError }] = await Promise.all([
+    import("@shmkit/layout-gen/emit"),
+    import("@shmkit/layout-gen"),
+  ]);
   let text: string;
   try {
     text = emitCHeader(laid.layouts, { schemaPath, command });

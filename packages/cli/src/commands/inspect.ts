@@ -1,5 +1,6 @@
 import { readSync } from "node:fs";
-import { firstDifference, normalizeName, Segment } from "@shmkit/core";
+import { normalizeName, Segment } from "@shmkit/core";
+import { firstDifference } from "@shmkit/core/runtime";
 import { hostTarget } from "@shmkit/core/targets";
 import type { StructLayout } from "@shmkit/layout-gen";
 import type { Command } from "commander";

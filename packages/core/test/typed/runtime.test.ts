@@ -1,16 +1,15 @@
 import { describe, expect, test } from "bun:test";
+import { fitUtf8, ShmArgumentError } from "../../src/index.ts";
 import {
-  fitUtf8,
   HandleArray,
   readBits,
   readBitsBig,
   readCString,
-  ShmArgumentError,
   UnalignedArray,
   writeBits,
   writeBitsBig,
   writeCString,
-} from "../../src/index.ts";
+} from "../../src/runtime.ts";
 
 /** A reference for bitfield access: the bytes as one little-endian bigint. */
 function asBigInt(bytes: Uint8Array): bigint {

@@ -1,19 +1,15 @@
 import { describe, expect, test } from "bun:test";
+import { Mutex, Segment, ShmArgumentError, ShmError, TypedSegment } from "../../src/index.ts";
 import {
   dataOffsetFor,
   type FieldDigest,
   fieldNameHash,
   HEADER,
   HEADER_FIELD,
-  Mutex,
-  Segment,
   SHMKIT_MAGIC,
-  ShmArgumentError,
-  ShmError,
   type SyncField,
-  TypedSegment,
   type Views,
-} from "../../src/index.ts";
+} from "../../src/runtime.ts";
 import { hostTarget } from "../../src/targets/index.ts";
 import { errorOf, uniqueName } from "../helpers.ts";
 

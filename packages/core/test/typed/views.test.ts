@@ -1,13 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import {
-  MAX_SEGMENT_SIZE,
-  readBits,
-  readBitsBig,
-  Segment,
-  viewsOf,
-  writeBits,
-  writeBitsBig,
-} from "../../src/index.ts";
+import { MAX_SEGMENT_SIZE, Segment } from "../../src/index.ts";
+import { readBits, readBitsBig, viewsOf, writeBits, writeBitsBig } from "../../src/runtime.ts";
 import { uniqueName } from "../helpers.ts";
 
 describe("Views", () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { FieldDigest } from "@shmkit/core";
+import type { FieldDigest } from "@shmkit/core/runtime";
 import { getTargetOrThrow } from "@shmkit/core/targets";
 import type { FieldLayout, FieldType, StructLayout } from "./ir.ts";
 

@@ -3,7 +3,8 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ShmError, type TypedClass, type TypedSegment } from "@shmkit/core";
 import { hostTarget } from "@shmkit/core/targets";
-import { emitCHeader, emitTypeScript, layoutOf, type StructLayout, struct, t } from "../../src/index.ts";
+import { emitCHeader, emitTypeScript } from "../../src/emit/index.ts";
+import { layoutOf, type StructLayout, struct, t } from "../../src/index.ts";
 import { cleanUpSegments, run, tempDir, uniqueName } from "./helpers.ts";
 
 cleanUpSegments();
@@ -101,7 +102,7 @@ async function build(dir: string, layout: StructLayout, source: string): Promise
 /** This host's accessors for `layout`, generated and imported as an application would. */
 async function accessors(dir: string, layout: StructLayout): Promise<TypedClass<Record<string, unknown>>> {
   const file = join(dir, `${layout.name}.generated.ts`);
-  const core = join(import.meta.dir, "../../../core/src/index.ts");
+  const core = join(import.meta.dir, "../../../core/src/runtime.ts");
   await Bun.write(file, emitTypeScript([layout], { schemaPath: "cross.schema.ts", coreModule: core }));
   const mod = (await import(file)) as Record<string, TypedClass<Record<string, unknown>>>;
   return mod[layout.name] as TypedClass<Record<string, unknown>>;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
-import { dataOffsetFor, HEADER, Segment, SHMKIT_FORMAT_VERSION, SHMKIT_MAGIC, ShmError } from "@shmkit/core";
+import { Segment, SHMKIT_FORMAT_VERSION, ShmError } from "@shmkit/core";
+import { dataOffsetFor, HEADER, SHMKIT_MAGIC } from "@shmkit/core/runtime";
 import { hostTarget } from "@shmkit/core/targets";
 import { Kinds, Packed, Point, Shared, State } from "./fixtures/layouts.generated.ts";
 import { CC, cleanUpSegments, compileC, FIXTURES, run, tempDir, uniqueName } from "./helpers.ts";

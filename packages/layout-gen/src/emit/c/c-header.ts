@@ -1,11 +1,5 @@
-import {
-  dataOffsetFor,
-  fieldNameHash,
-  HEADER,
-  HEADER_FIELD,
-  SHMKIT_FORMAT_VERSION,
-  SHMKIT_MAGIC,
-} from "@shmkit/core";
+import { SHMKIT_FORMAT_VERSION } from "@shmkit/core";
+import { dataOffsetFor, fieldNameHash, HEADER, HEADER_FIELD, SHMKIT_MAGIC } from "@shmkit/core/runtime";
 import { type CScalarName, getTargetOrThrow, type ScalarInfo, type TargetName } from "@shmkit/core/targets";
 import { fieldDigests } from "../../layout/fingerprint.ts";
 import type { FieldLayout, FieldType, StructLayout } from "../../layout/ir.ts";
