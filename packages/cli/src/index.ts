@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { EXIT, EXIT_CODE } from "./action.ts";
 import { registerDoctor } from "./commands/doctor.ts";
@@ -10,11 +11,16 @@ import { registerLs } from "./commands/ls.ts";
 import { registerRm } from "./commands/rm.ts";
 import { registerVerify } from "./commands/verify.ts";
 
+/** This package's version, from its package.json (one level up from both src/ and dist/). */
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
+
 /** Builds the `shmkit` command tree. Each command lives in `commands/<name>.ts`. */
 export function program(): Command {
   const root = new Command("shmkit")
     .description("Typed POSIX shared memory for TypeScript on Bun, byte-compatible with C.")
-    .version("0.0.0")
+    .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
   // Subcommands made with .command() inherit exitOverride and showHelpAfterError from the root.

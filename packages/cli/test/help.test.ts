@@ -23,6 +23,13 @@ describe("shmkit", () => {
     expect(stdout).toContain("Typed POSIX shared memory for TypeScript on Bun");
   });
 
+  test("--version prints the version in the package's package.json", async () => {
+    const { version } = (await Bun.file(`${import.meta.dir}/../package.json`).json()) as { version: string };
+    const { code, stdout } = await shmkit("--version");
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${version}\n`);
+  });
+
   test("an unknown option exits 2 with the error and the help", async () => {
     const { code, stderr } = await shmkit("--no-such-option");
     expect(code).toBe(2);

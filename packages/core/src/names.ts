@@ -29,6 +29,6 @@ export function normalizeName(name: unknown): string {
 }
 
 /** `name` as a NUL-terminated C string for bun:ffi. */
-export function cName(normalized: string): Buffer {
-  return Buffer.from(`${normalized}\0`, "utf8");
+export function cName(normalized: string): Uint8Array {
+  return new TextEncoder().encode(`${normalized}\0`);
 }
