@@ -1,0 +1,164 @@
+// The packages as a user gets them: built, packed with the packer `bun publish` uses (`bun pm pack`), installed
+// from the tarballs into a project outside the workspace, type-checked under three tsconfigs with skipLibCheck off,
+// run (two processes: a typed segment with a mutex, a channel, waitAsync), bundled and compiled, and `shmkit gen`
+// from the installed CLI. publint and arethetypeswrong judge every tarball.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dir, "../../..");
+const PACKAGES = ["core", "layout-gen", "cli"] as const;
+const BIN = join(ROOT, "node_modules/.bin");
+const TOOLS = join(import.meta.dir, "../node_modules/.bin");
+const TYPES_BUN = (await Bun.file(join(ROOT, "package.json")).json()).devDependencies["@types/bun"] as string;
+
+interface Run {
+  code: number | null;
+  out: string;
+}
+
+/** Runs a command to completion (killed after `timeoutMs`), stdout and stderr together. */
+async function sh(cmd: string[], cwd: string, timeoutMs = 120_000): Promise<Run> {
+  const proc = Bun.spawn(cmd, {
+    cwd,
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: timeoutMs,
+    killSignal: "SIGKILL",
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+  });
+  const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  await proc.exited;
+  return { code: proc.exitCode, out: out + err };
+}
+
+/** Fails with the command's output, so a broken step says why. */
+function ok(r: Run, what: string): string {
+  if (r.code !== 0) throw new Error(`${what} exited ${r.code}:\n${r.out}`);
+  return r.out;
+}
+
+let work = "";
+let app = "";
+const tarballs = new Map<string, string>();
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "shmkit-install-"));
+  const packs = join(work, "packs");
+  for (const name of PACKAGES) {
+    const dir = join(ROOT, "packages", name);
+    ok(await sh(["bun", "run", "build"], dir), `build of @shmkit/${name}`);
+    ok(
+      await sh(["bun", "pm", "pack", "--destination", packs, "--quiet"], dir),
+      `bun pm pack of @shmkit/${name}`,
+    );
+  }
+  for (const file of readdirSync(packs)) {
+    const name = PACKAGES.find((n) => file.startsWith(`shmkit-${n}-`));
+    if (name) tarballs.set(name, join(packs, file));
+  }
+  app = join(work, "app");
+  cpSync(join(import.meta.dir, "../consumer"), app, { recursive: true });
+  // The tarballs depend on each other by version; overrides make every such dependency the local tarball.
+  const local = Object.fromEntries(PACKAGES.map((n) => [`@shmkit/${n}`, `file:${tarballs.get(n)}`]));
+  const pkg = await Bun.file(join(app, "package.json")).json();
+  pkg.dependencies = {
+    "@shmkit/core": local["@shmkit/core"],
+    "@shmkit/layout-gen": local["@shmkit/layout-gen"],
+  };
+  pkg.devDependencies = { "@shmkit/cli": local["@shmkit/cli"], "@types/bun": TYPES_BUN };
+  pkg.overrides = local;
+  await Bun.write(join(app, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
+  ok(await sh(["bun", "install"], app, 300_000), "bun install of the tarballs");
+  // Bun's own starting point: the tsconfig.json `bun init` writes today, which tsconfig.bun.json extends.
+  const init = join(work, "bun-init");
+  mkdirSync(init);
+  ok(await sh(["bun", "init", "-y"], init, 120_000), "bun init");
+  cpSync(join(init, "tsconfig.json"), join(app, "tsconfig.bun-init.json"));
+}, 600_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("the packed packages, installed in a project of their own", () => {
+  test("each tarball holds dist with declarations, the README, LICENSE and no test files", async () => {
+    expect([...tarballs.keys()].sort()).toEqual([...PACKAGES].sort());
+    for (const [name, tgz] of tarballs) {
+      const files = ok(await sh(["tar", "tzf", tgz], work), "tar").split("\n");
+      expect(files).toContain("package/LICENSE");
+      expect(files).toContain("package/README.md");
+      expect(files).toContain("package/dist/index.js");
+      expect(files).toContain("package/dist/index.d.ts");
+      expect(files).toContain("package/dist/index.d.ts.map");
+      expect(files.filter((f) => f.includes("/test/") || f.endsWith(".test.ts"))).toEqual([]);
+      // workspace:* must have become a version.
+      const manifest = ok(await sh(["tar", "xzf", tgz, "-O", "package/package.json"], work), "tar");
+      expect(manifest).not.toContain("workspace:");
+      expect(name.length).toBeGreaterThan(0);
+    }
+  });
+
+  test("shmkit gen from the installed CLI writes accessors that import only @shmkit/core/runtime", async () => {
+    ok(
+      await sh([join(app, "node_modules/.bin/shmkit"), "gen", "shared.schema.ts", "--out", "."], app),
+      "shmkit gen",
+    );
+    const generated = await Bun.file(join(app, "shared.generated.ts")).text();
+    const imports = [...generated.matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
+    expect([...new Set(imports)]).toEqual(["@shmkit/core/runtime"]);
+  }, 120_000);
+
+  for (const config of ["tsconfig.bun.json", "tsconfig.nodenext.json", "tsconfig.dom.json"]) {
+    test(`the app typechecks with ${config} (skipLibCheck off)`, async () => {
+      const r = await sh([join(BIN, "tsc"), "-p", config], app);
+      expect(r.out).toBe("");
+      expect(r.code).toBe(0);
+    }, 120_000);
+  }
+
+  const name = () => `/shmkit-test-install-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const expected = "0 1000 install-check child-500\n";
+
+  test("the app runs from source: two processes, a typed segment with a mutex, a channel, waitAsync", async () => {
+    const r = await sh(["bun", "main.ts", name()], app, 60_000);
+    expect(r.out).toBe(expected);
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  test("bun build --target bun of the app runs", async () => {
+    ok(
+      await sh(["bun", "build", "--target", "bun", "main.ts", "--outdir", "out"], app),
+      "bun build --target bun",
+    );
+    const r = await sh(["bun", "out/main.js", name()], app, 60_000);
+    expect(r.out).toBe(expected);
+    expect(r.code).toBe(0);
+  }, 120_000);
+
+  test("bun build --compile of the app runs", async () => {
+    ok(
+      await sh(["bun", "build", "--compile", "main.ts", "--outfile", "main-compiled"], app),
+      "bun build --compile",
+    );
+    const r = await sh([join(app, "main-compiled"), name()], app, 60_000);
+    expect(r.out).toBe(expected);
+    expect(r.code).toBe(0);
+  }, 180_000);
+
+  for (const pkg of PACKAGES) {
+    test(`publint and arethetypeswrong pass on @shmkit/${pkg}`, async () => {
+      const tgz = tarballs.get(pkg) as string;
+      const lint = await sh([join(TOOLS, "publint"), "--strict", tgz], work);
+      expect(lint.out).not.toMatch(/error|warning/i);
+      expect(lint.code).toBe(0);
+      // ESM only (no require), so the node10 and CommonJS resolutions do not apply.
+      const attw = await sh(
+        [join(TOOLS, "attw"), tgz, "--profile", "esm-only", "--format", "table-flipped"],
+        work,
+      );
+      if (attw.code !== 0) throw new Error(attw.out);
+    }, 120_000);
+  }
+});
