@@ -147,6 +147,21 @@ describe("the packed packages, installed in a project of their own", () => {
     expect(r.code).toBe(0);
   }, 180_000);
 
+  test("changesets release the three packages together, at one version, a minor step while below 1.0", async () => {
+    const out = join(work, "changeset-status.json");
+    ok(await sh(["bun", "--bun", join(BIN, "changeset"), "status", `--output=${out}`], ROOT), "changeset status");
+    const { releases } = (await Bun.file(out).json()) as {
+      releases: { name: string; oldVersion: string; newVersion: string }[];
+    };
+    const ours = releases.filter((r) => r.name.startsWith("@shmkit/"));
+    if (ours.length === 0) return; // nothing pending: the versions in package.json are the release
+    expect(ours.map((r) => r.name).sort()).toEqual(PACKAGES.map((n) => `@shmkit/${n}`).sort());
+    expect(new Set(ours.map((r) => r.newVersion)).size).toBe(1);
+    for (const r of ours) {
+      if (r.oldVersion.startsWith("0.")) expect(r.newVersion.startsWith("0.")).toBe(true);
+    }
+  }, 60_000);
+
   for (const pkg of PACKAGES) {
     test(`publint and arethetypeswrong pass on @shmkit/${pkg}`, async () => {
       const tgz = tarballs.get(pkg) as string;
