@@ -12,14 +12,19 @@ import {
   type Views,
 } from "../../src/index.ts";
 import { hostTarget } from "../../src/targets/index.ts";
-import { errorOf, uniqueName } from "../helpers.ts";
+import { errorOf, ROBUST_IF_SUPPORTED, uniqueName } from "../helpers.ts";
+
+// `struct Counter { pthread_mutex_t lock; int32_t count; }` on this host: pthread_mutex_t is 40 bytes on glibc
+// x86_64 and 48 on aarch64, so `count` follows it and the struct is padded to the mutex's 8-byte alignment.
+const MUTEX_SIZE = hostTarget().libcTypes.pthread_mutex_t.size;
+const COUNT_AT = MUTEX_SIZE;
 
 // A hand-written accessor class shaped like generated code: a counter and a mutex, so that the runtime is tested
 // on its own, without the emitter. (The emitter's own output is tested in packages/layout-gen/test/emit.)
 class Counter {
   static readonly NAME = "Counter";
   static readonly TARGET: string = hostTarget().name;
-  static readonly SIZE = 48;
+  static readonly SIZE = Math.ceil((COUNT_AT + 4) / 8) * 8;
   static readonly ALIGN = 8;
   static readonly FINGERPRINT = "counter-test-v1";
   static readonly SYNC: readonly SyncField[] = [
@@ -32,10 +37,10 @@ class Counter {
     this.$base = base;
   }
   get count(): number {
-    return this.$v.i32[(this.$base + 40) >>> 2] as number;
+    return this.$v.i32[(this.$base + COUNT_AT) >>> 2] as number;
   }
   set count(value: number) {
-    this.$v.i32[(this.$base + 40) >>> 2] = value;
+    this.$v.i32[(this.$base + COUNT_AT) >>> 2] = value;
   }
 }
 
@@ -50,19 +55,20 @@ class Foreign {
   readonly what = "an accessor laid out for another target";
 }
 
-const onGlibcX64 = hostTarget().name === "x86_64-linux-gnu";
-
 describe("TypedSegment", () => {
   test("create() writes the header after init and marks it ready; the struct sits at an aligned offset", () => {
     const name = uniqueName("typed");
-    using shm = TypedSegment.create(Counter, name, { init: (c) => (c.count = 41) });
+    using shm = TypedSegment.create(Counter, name, {
+      ...ROBUST_IF_SUPPORTED,
+      init: (c) => (c.count = 41),
+    });
     expect(shm.offset).toBe(dataOffsetFor(8));
     expect(shm.offset % 16).toBe(0);
     expect(shm.segment.size).toBe(shm.offset + Counter.SIZE);
     const dv = new DataView(shm.segment.buffer);
     expect(dv.getUint32(HEADER.magic, true)).toBe(SHMKIT_MAGIC);
     expect(dv.getUint32(HEADER.ready, true)).toBe(2);
-    expect(dv.getUint32(HEADER.dataSize, true)).toBe(48);
+    expect(dv.getUint32(HEADER.dataSize, true)).toBe(Counter.SIZE);
     expect(
       new TextDecoder().decode(shm.segment.bytes.subarray(HEADER.fingerprint, HEADER.fingerprint + 15)),
     ).toBe("counter-test-v1");
@@ -70,11 +76,12 @@ describe("TypedSegment", () => {
     expect(again.data.count).toBe(41);
   });
 
-  test.skipIf(!onGlibcX64)("create() initialises pthread fields as process-shared mutexes", () => {
+  test("create() initialises pthread fields as process-shared mutexes", () => {
     const name = uniqueName("typed-mutex");
-    using shm = TypedSegment.create(Counter, name);
-    // glibc x86_64 keeps the mutex kind at offset 16; bit 128 is PTHREAD_MUTEX_PSHARED_BIT.
-    expect(new DataView(shm.segment.buffer).getInt32(shm.offset + 16, true) & 128).toBe(128);
+    using shm = TypedSegment.create(Counter, name, ROBUST_IF_SUPPORTED);
+    // glibc keeps the mutex kind at offset 16 (x86_64 and aarch64), musl at 0; bit 128 is the pshared bit in both.
+    const kindAt = hostTarget().libc === "musl" ? 0 : 16;
+    expect(new DataView(shm.segment.buffer).getInt32(shm.offset + kindAt, true) & 128).toBe(128);
   });
 
   test("create() makes the mutexes robust unless told robust: false; without robust lists it says ENOTSUP", () => {
@@ -100,6 +107,7 @@ describe("TypedSegment", () => {
     const name = uniqueName("typed-fail");
     expect(() =>
       TypedSegment.create(Counter, name, {
+        ...ROBUST_IF_SUPPORTED,
         init: () => {
           throw new Error("boom");
         },
