@@ -1,10 +1,14 @@
 // In-process micro-benchmarks with mitata: a struct in shared memory read and written through hand-written typed
 // arrays, DataView and the layout-gen accessor; uncontended Mutex lock+unlock. Prints {"rows":[…]}.
 import { Mutex, Segment } from "@shmkit/core";
+import { hostTarget } from "@shmkit/core/targets";
 import { do_not_optimize, measure } from "mitata";
 import type { Row } from "./lib/report.ts";
 import { median, p99 } from "./lib/stats.ts";
-import { Quote } from "./quote.generated.ts";
+
+// The accessors are generated per target (codegen.ts), and refuse to run on another: take this host's.
+type QuoteModule = typeof import("./quote.x86_64-linux-gnu.generated.ts");
+const { Quote } = (await import(`./quote.${hostTarget().name}.generated.ts`)) as QuoteModule;
 
 const quick = process.argv.includes("--quick");
 // `--only ID` measures one case. main.ts runs every case in a process of its own, in rotating order: measured in one

@@ -1,10 +1,13 @@
 // Regenerates every *.generated.* file of the examples with the shmkit CLI (turbo runs it as `codegen`; CI then
 // checks `git diff --exit-code`). The target is fixed so that the committed files do not depend on the machine
-// that ran this; the examples run where it matches (x86_64 Linux with glibc).
-//   bun run --filter examples codegen
+// that ran this; the committed examples run where it matches (x86_64 Linux with glibc). On another host, generate
+// its accessors and header with --target (the tests do that in a copy, see test/run.ts).
+//   bun run --filter examples codegen [-- --target aarch64-linux-gnu]
 import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
 
-const TARGET = "x86_64-linux-gnu";
+const { values } = parseArgs({ options: { target: { type: "string", default: "x86_64-linux-gnu" } } });
+const TARGET = values.target;
 const root = join(import.meta.dir, "..");
 const shmkit = join(dirname(Bun.resolveSync("@shmkit/cli/package.json", root)), "src/bin.ts");
 

@@ -88,8 +88,10 @@ describe("shmkit gen", () => {
     writeFileSync(
       `${dir.path}/make.ts`,
       [
+        'import { Mutex } from "@shmkit/core";',
         'import { Shared } from "./shared.generated.ts";',
-        `using shm = Shared.create(${JSON.stringify(name)}, { init: (s) => { s.shared_resource = 7; s.label = "orders"; } });`,
+        // Robust only where the kernel keeps robust futex lists: qemu-user keeps none, and create() refuses there.
+        `using shm = Shared.create(${JSON.stringify(name)}, { robust: Mutex.robustSupported, init: (s) => { s.shared_resource = 7; s.label = "orders"; } });`,
         "process.stdout.write(Shared.FINGERPRINT);",
       ].join("\n"),
     );

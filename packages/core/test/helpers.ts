@@ -1,4 +1,4 @@
-import { Segment, ShmError } from "../src/index.ts";
+import { Mutex, Segment, ShmError } from "../src/index.ts";
 
 const made = new Set<string>();
 
@@ -81,4 +81,18 @@ export function errorOf(fn: () => unknown): ShmError {
     throw error;
   }
   throw new Error("expected a ShmError, nothing was thrown");
+}
+
+// qemu-user keeps no robust futex lists, so robust mutexes are refused there (ENOTSUP). Tests that only need a
+// mutex use a plain one there; tests of owner-died recovery need robust lists and are skipped there, saying so.
+
+/** Mutex.init options for a test that needs a mutex, not its robustness: robust wherever robust lists work. */
+export const ROBUST_IF_SUPPORTED = { robust: Mutex.robustSupported };
+
+/** True where robust mutexes are refused: `test.skipIf(NO_ROBUST_LISTS)` for tests of owner-died recovery. */
+export const NO_ROBUST_LISTS = !Mutex.robustSupported;
+
+/** The name of a test that needs robust lists, with the reason it is skipped where they are missing. */
+export function robustOnly(name: string): string {
+  return NO_ROBUST_LISTS ? `${name} (skipped: needs robust futex lists, which qemu-user lacks)` : name;
 }

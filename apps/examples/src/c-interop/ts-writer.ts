@@ -1,6 +1,7 @@
 // The TypeScript writer: creates the typed segment (create() initialises the process-shared robust mutex) and
 // fills the struct holding that mutex, for the C reader.
 //   bun ts-writer.ts <segment> <sensor> <celsius>
+import { Mutex } from "@shmkit/core";
 import { Reading, Unit } from "./reading.generated.ts";
 
 const [name, sensor, celsiusText] = process.argv.slice(2);
@@ -10,7 +11,8 @@ if (!name || !sensor || !Number.isFinite(celsius)) {
   process.exit(2);
 }
 // The segment outlives this process: the C reader opens it, the runner unlinks it.
-using shm = Reading.create(name);
+// Robust where the kernel keeps robust futex lists (not under qemu-user, where create() would refuse it).
+using shm = Reading.create(name, { robust: Mutex.robustSupported });
 const r = shm.data;
 r.mutex.withLock(
   () => {

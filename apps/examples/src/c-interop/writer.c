@@ -56,11 +56,16 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  /* seed 000: a mutex other processes can lock; robust, so that a holder's death is reported, not a hang. */
+  /* seed 000: a mutex other processes can lock; robust, so that a holder's death is reported, not a hang. Only
+   * where the kernel keeps robust futex lists, as shmkit does (Mutex.robustSupported): qemu-user keeps none, and
+   * a robust mutex there would never be recovered, so shmkit refuses to attach to one. */
   pthread_mutexattr_t attr;
   pthread_mutexattr_init(&attr);
   pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-  pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+  void *head;
+  size_t head_size;
+  if (syscall(SYS_get_robust_list, 0, &head, &head_size) == 0)
+    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
   int rc = pthread_mutex_init(&r->mutex, &attr);
   pthread_mutexattr_destroy(&attr);
   if (rc != 0) return fail("pthread_mutex_init", name, rc);

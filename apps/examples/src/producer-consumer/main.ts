@@ -1,7 +1,7 @@
 // Seed 000 with processes: a producer puts items 1..M into a bounded queue in a typed segment, N consumer
 // children take them, and a mutex plus two condition variables (all PTHREAD_PROCESS_SHARED) coordinate them.
 //   bun run --filter examples producer-consumer [consumers=3] [items=2000]
-import { Segment, ShmError } from "@shmkit/core";
+import { Mutex, Segment, ShmError } from "@shmkit/core";
 import { exactlyOnce } from "./exactly-once.ts";
 import { Queue } from "./queue.generated.ts";
 
@@ -84,7 +84,8 @@ try {
 
 function createQueue() {
   try {
-    return Queue.create(SEGMENT);
+    // Robust where the kernel keeps robust futex lists (not under qemu-user, where create() would refuse it).
+    return Queue.create(SEGMENT, { robust: Mutex.robustSupported });
   } catch (error) {
     if (!(error instanceof ShmError) || error.code !== "EEXIST") throw error;
     // O_EXCL refused to reuse a name: another run is live, or one died; never take over its segment silently.

@@ -238,7 +238,9 @@ function prepareTyped(t: PreparedTyped): void {
 /** Makes a segment with a mutex at 0 (initialised, zero or random bytes), then overwrites words of it. */
 function prepareMutex(p: PreparedMutex): void {
   using seg = Segment.create(`/${p.base}`, { size: 4096 });
-  if (p.kind === "init") Mutex.init(seg, 0, { robust: p.robust, errorCheck: p.errorCheck });
+  // Where robust lists are missing (qemu-user) Mutex.init refuses robust mutexes, so such cases get a plain one.
+  const robust = p.robust && Mutex.robustSupported;
+  if (p.kind === "init") Mutex.init(seg, 0, { robust, errorCheck: p.errorCheck });
   const words = new Int32Array(seg.buffer, 0, 16);
   if (p.kind === "random") {
     const rng = new Rng(p.fill);

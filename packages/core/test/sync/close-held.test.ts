@@ -1,11 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { Mutex, Segment, WaitWord } from "../../src/index.ts";
-import { errorOf, uniqueName } from "../helpers.ts";
+import { errorOf, NO_ROBUST_LISTS, ROBUST_IF_SUPPORTED, robustOnly, uniqueName } from "../helpers.ts";
 import { syncChild } from "./children.ts";
 
 // glibc and musl link every robust mutex a thread holds into its robust list through the mutex's own bytes; these
 // tests check that shmkit never unmaps such a mutex, and that giving one up on close is exactly a death.
-const robust = Mutex.robustSupported;
 
 /** Segments until one is mapped at `address` (the kernel reuses the hole a closed mapping left). */
 function segmentAt(address: number, made: Segment[]): Segment | undefined {
@@ -20,8 +19,8 @@ function segmentAt(address: number, made: Segment[]): Segment | undefined {
 describe("Segment.close() while this thread holds a mutex in it", () => {
   test("throws EBUSY naming the offsets, leaves the segment open, and the holder can still unlock and close", () => {
     const seg = Segment.create(uniqueName("held"), { size: 4096 });
-    const a = Mutex.init(seg, 64, { robust });
-    const b = Mutex.init(seg, 8, { robust });
+    const a = Mutex.init(seg, 64, ROBUST_IF_SUPPORTED);
+    const b = Mutex.init(seg, 8, ROBUST_IF_SUPPORTED);
     a.lock();
     b.lock();
     const error = errorOf(() => seg.close());
@@ -52,8 +51,10 @@ describe("Segment.close() while this thread holds a mutex in it", () => {
     expect(seg.closed).toBe(false);
   });
 
-  test.skipIf(!robust)(
-    "the issue's reproduction: an abandoned mutex's old address, mapped anew, stays all zeros while other mutexes are locked",
+  test.skipIf(NO_ROBUST_LISTS)(
+    robustOnly(
+      "the issue's reproduction: an abandoned mutex's old address, mapped anew, stays all zeros while other mutexes are locked",
+    ),
     () => {
       const made: Segment[] = [];
       try {
@@ -85,7 +86,7 @@ describe("held mutexes are per thread", () => {
   test("a Worker's hold refuses the Worker's close() but not the main thread's, which holds nothing", async () => {
     const name = uniqueName("worker");
     using seg = Segment.create(name, { size: 4096 });
-    Mutex.init(seg, 0, { robust });
+    Mutex.init(seg, 0, ROBUST_IF_SUPPORTED);
     const worker = new Worker(new URL("../fixtures/sync/held-worker.ts", import.meta.url).href);
     const replies: string[] = [];
     let wake: (() => void) | undefined;
@@ -117,7 +118,7 @@ describe("held mutexes are per thread", () => {
   }, 60_000);
 });
 
-describe.skipIf(!robust)("abandoned mutexes, seen from other processes", () => {
+describe.skipIf(NO_ROBUST_LISTS)(robustOnly("abandoned mutexes, seen from other processes"), () => {
   test("a waiter blocked in lock() in another process gets owner-died when the holder abandons it, while the holder lives", async () => {
     const name = uniqueName("abandon");
     using seg = Segment.create(name, { size: 4096 });
@@ -215,7 +216,7 @@ describe.skipIf(!robust)("abandoned mutexes, seen from other processes", () => {
 describe("robust futex lists", () => {
   test("Mutex.init({ robust: true }) works where the kernel keeps robust lists and throws ENOTSUP where not", () => {
     using seg = Segment.create(uniqueName("robust"), { size: 4096 });
-    if (robust) {
+    if (Mutex.robustSupported) {
       expect(Mutex.init(seg, 0).robust).toBe(true);
     } else {
       const error = errorOf(() => Mutex.init(seg, 0));

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Condition, Mutex, Segment, ShmError } from "../../src/index.ts";
-import { uniqueName } from "../helpers.ts";
+import { NO_ROBUST_LISTS, ROBUST_IF_SUPPORTED, robustOnly, uniqueName } from "../helpers.ts";
 import { Child, type CompiledC, compileC, syncChild } from "./children.ts";
 
 describe("Condition in one process", () => {
   test("wait({ timeoutMs }) returns timed-out after the time-out and gives the mutex back", () => {
     using seg = Segment.create(uniqueName("cond"), { size: 4096 });
-    const m = Mutex.init(seg, 0);
+    const m = Mutex.init(seg, 0, ROBUST_IF_SUPPORTED);
     const c = Condition.init(seg, Mutex.layout.size);
     m.lock();
     const started = performance.now();
@@ -19,7 +19,7 @@ describe("Condition in one process", () => {
 
   test("wait() without holding the mutex throws EPERM saying to lock first", () => {
     using seg = Segment.create(uniqueName("cond"), { size: 4096 });
-    const m = Mutex.init(seg, 0);
+    const m = Mutex.init(seg, 0, ROBUST_IF_SUPPORTED);
     const c = Condition.init(seg, 64);
     let error: unknown;
     try {
@@ -41,7 +41,7 @@ describe("Condition across processes", () => {
   test("broadcast() wakes every waiter in 3 other processes", async () => {
     const name = uniqueName("cond");
     using seg = Segment.create(name, { size: 4096 });
-    const m = Mutex.init(seg, 0);
+    const m = Mutex.init(seg, 0, ROBUST_IF_SUPPORTED);
     const c = Condition.init(seg, 64);
     const words = new Int32Array(seg.buffer, 128, 2); // [waiting, generation]
     const waiters = [1, 2, 3].map(() => syncChild("broadcast-waiter", [name, 0, 64, 128], 60_000));
@@ -69,23 +69,27 @@ describe("Condition across processes", () => {
 });
 
 describe("Condition and a dying signaller", () => {
-  test("wait() returns owner-died when the process that signalled dies holding the mutex", async () => {
-    const name = uniqueName("cond");
-    using seg = Segment.create(name, { size: 4096 });
-    const m = Mutex.init(seg, 0);
-    const c = Condition.init(seg, 64);
-    m.lock();
-    // The child can lock only once wait() below releases the mutex, so its signal is not missed.
-    const child = syncChild("signal-and-die", [name, 0, 64]);
-    const outcome = c.wait(m, { timeoutMs: 20_000 });
-    expect(outcome).toBe("owner-died");
-    m.markConsistent();
-    m.unlock();
-    const result = await child.done();
-    expect(result.signalCode).toBe("SIGKILL");
-    expect(m.tryLock()).toBe("acquired");
-    m.unlock();
-  }, 60_000);
+  test.skipIf(NO_ROBUST_LISTS)(
+    robustOnly("wait() returns owner-died when the process that signalled dies holding the mutex"),
+    async () => {
+      const name = uniqueName("cond");
+      using seg = Segment.create(name, { size: 4096 });
+      const m = Mutex.init(seg, 0);
+      const c = Condition.init(seg, 64);
+      m.lock();
+      // The child can lock only once wait() below releases the mutex, so its signal is not missed.
+      const child = syncChild("signal-and-die", [name, 0, 64]);
+      const outcome = c.wait(m, { timeoutMs: 20_000 });
+      expect(outcome).toBe("owner-died");
+      m.markConsistent();
+      m.unlock();
+      const result = await child.done();
+      expect(result.signalCode).toBe("SIGKILL");
+      expect(m.tryLock()).toBe("acquired");
+      m.unlock();
+    },
+    60_000,
+  );
 });
 
 describe("the seed-000 pattern with C", () => {
@@ -135,7 +139,7 @@ describe("the seed-000 pattern with C", () => {
     const name = uniqueName("seed");
     const resourceAt = Mutex.layout.size + Condition.layout.size;
     using seg = Segment.create(name, { size: resourceAt + 8 });
-    const m = Mutex.init(seg, 0);
+    const m = Mutex.init(seg, 0, ROBUST_IF_SUPPORTED);
     const cond = Condition.init(seg, Mutex.layout.size);
     const resource = new Int32Array(seg.buffer, resourceAt, 1);
     m.lock();

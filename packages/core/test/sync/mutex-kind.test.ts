@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Mutex, Segment } from "../../src/index.ts";
 import { hostTarget } from "../../src/targets/index.ts";
+import { ROBUST_IF_SUPPORTED } from "../helpers.ts";
 
 describe("Mutex.at kind checks", () => {
   // The kind word sits where glibc keeps it; musl hosts have their own bits (tested by the kind-word checks).
@@ -8,7 +9,7 @@ describe("Mutex.at kind checks", () => {
     "refuses a kind word that claims priority inheritance, priority protection or lock elision",
     () => {
       using seg = Segment.anonymous({ size: 4096 });
-      Mutex.init(seg, 0);
+      Mutex.init(seg, 0, ROBUST_IF_SUPPORTED);
       const view = new DataView(seg.buffer);
       const kindOffset = 16; // glibc struct __pthread_mutex_s.__kind
       const kind = view.getInt32(kindOffset, true);

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Mutex, Segment, ShmError, WaitWord } from "../../src/index.ts";
-import { uniqueName } from "../helpers.ts";
+import { NO_ROBUST_LISTS, ROBUST_IF_SUPPORTED, robustOnly, uniqueName } from "../helpers.ts";
 import { type CompiledC, compileC, syncChild } from "./children.ts";
-
-// qemu-user keeps no robust futex lists, so robust mutexes are refused there (ENOTSUP). Tests that only need a
-// mutex use a plain one there; tests of owner-died recovery need robust lists and are skipped there.
-const ROBUST_IF_SUPPORTED = { robust: Mutex.robustSupported };
-const NO_ROBUST_LISTS = !Mutex.robustSupported;
-const NEEDS_ROBUST = " (skipped: this kernel or emulator keeps no robust futex lists)";
-const robustOnly = (name: string) => `${name}${NO_ROBUST_LISTS ? NEEDS_ROBUST : ""}`;
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

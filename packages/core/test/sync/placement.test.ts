@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Condition, Mutex, Segment, ShmArgumentError, ShmError, WaitWord } from "../../src/index.ts";
 import { hostTarget } from "../../src/targets/index.ts";
-import { uniqueName } from "../helpers.ts";
+import { ROBUST_IF_SUPPORTED, uniqueName } from "../helpers.ts";
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -34,7 +34,7 @@ describe("sync objects refuse bad places", () => {
 
   test("Mutex.at on a mutex initialised without PTHREAD_PROCESS_SHARED is refused", () => {
     using seg = Segment.create(uniqueName("place"), { size: 4096 });
-    Mutex.init(seg, 0);
+    Mutex.init(seg, 0, ROBUST_IF_SUPPORTED);
     // Clear the pshared bit (glibc keeps the kind at byte 16, musl at byte 0) as a private mutex would have it.
     const kindAt = hostTarget().libc === "musl" ? 0 : 16;
     const view = new DataView(seg.buffer);
@@ -64,7 +64,7 @@ describe("sync objects refuse bad places", () => {
 
   test("bad time-outs are ShmArgumentErrors, before any wait", () => {
     using seg = Segment.create(uniqueName("place"), { size: 4096 });
-    const m = Mutex.init(seg, 0);
+    const m = Mutex.init(seg, 0, ROBUST_IF_SUPPORTED);
     const w = WaitWord.at(seg, 64);
     expect(thrown(() => m.lock({ timeoutMs: -1 }))).toBeInstanceOf(ShmArgumentError);
     expect(thrown(() => w.wait(0, { timeoutMs: Number.NaN }))).toBeInstanceOf(ShmArgumentError);
@@ -77,7 +77,7 @@ describe("sync objects refuse bad places", () => {
   test("a read-only segment refuses mutexes, conditions and wait words with EREADONLY", () => {
     const name = uniqueName("place");
     using seg = Segment.create(name, { size: 4096 });
-    Mutex.init(seg, 0);
+    Mutex.init(seg, 0, ROBUST_IF_SUPPORTED);
     using ro = Segment.open(name, { readonly: true });
     for (const fn of [() => Mutex.at(ro, 0), () => Condition.at(ro, 64), () => WaitWord.at(ro, 128)]) {
       const error = thrown(fn);
@@ -89,7 +89,7 @@ describe("sync objects refuse bad places", () => {
 
   test("every call on an object of a closed segment throws ECLOSED without touching unmapped memory", async () => {
     const seg = Segment.create(uniqueName("place"), { size: 4096 });
-    const m = Mutex.init(seg, 0);
+    const m = Mutex.init(seg, 0, ROBUST_IF_SUPPORTED);
     const c = Condition.init(seg, 64);
     const w = WaitWord.at(seg, 128);
     seg.close();

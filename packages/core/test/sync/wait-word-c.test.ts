@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Mutex, ReadyWord, Segment, WaitWord } from "../../src/index.ts";
-import { uniqueName } from "../helpers.ts";
+import { ROBUST_IF_SUPPORTED, uniqueName } from "../helpers.ts";
 import { Child, type CompiledC, compileC } from "./children.ts";
 
 describe("WaitWord with C", () => {
@@ -69,16 +69,16 @@ describe("WaitWord with C", () => {
     const ready = ReadyWord.at(seg, 0);
     // The mutex is not there yet: attaching now is refused rather than left to hang.
     expect(() => Mutex.at(seg, 8)).toThrow("EINVAL");
-    const creator = new Child([c.bin, "ready", name, "0"]);
+    const creator = new Child([c.bin, "ready", name, "0", ...(Mutex.robustSupported ? [] : ["plain"])]);
     await ready.waitReadyAsync({ timeoutMs: 20_000 });
     expect(ready.state).toBe("ready");
     const m = Mutex.at(seg, 8);
-    expect(m.robust).toBe(true);
+    expect(m.robust).toBe(Mutex.robustSupported);
     expect(m.lock()).toBe("acquired");
     m.unlock();
     const result = await creator.done();
     expect(result.rest).toEqual(["initialised"]);
     // shmkit's initOnce sees the segment as initialised by C and does not run its initialiser.
-    expect(ready.initOnce(() => Mutex.init(seg, 8))).toBe("attached");
+    expect(ready.initOnce(() => Mutex.init(seg, 8, ROBUST_IF_SUPPORTED))).toBe("attached");
   }, 60_000);
 });

@@ -11,22 +11,27 @@ import {
   type Views,
 } from "../../src/runtime.ts";
 import { hostTarget } from "../../src/targets/index.ts";
-import { errorOf, uniqueName } from "../helpers.ts";
+import { errorOf, ROBUST_IF_SUPPORTED, uniqueName } from "../helpers.ts";
+
+// `struct Counter { pthread_mutex_t lock; int32_t count; }` on this host: pthread_mutex_t is 40 bytes on glibc
+// x86_64 and 48 on aarch64, so `count` follows it and the struct is padded to the mutex's 8-byte alignment.
+const MUTEX_SIZE = hostTarget().libcTypes.pthread_mutex_t.size;
+const COUNT_AT = MUTEX_SIZE;
 
 // A hand-written accessor class shaped like generated code: a counter and a mutex, so that the runtime is tested
 // on its own, without the emitter. (The emitter's own output is tested in packages/layout-gen/test/emit.)
 class Counter {
   static readonly NAME = "Counter";
   static readonly TARGET: string = hostTarget().name;
-  static readonly SIZE = 48;
+  static readonly SIZE = Math.ceil((COUNT_AT + 4) / 8) * 8;
   static readonly ALIGN = 8;
   static readonly FINGERPRINT = "counter-test-v1";
   static readonly SYNC: readonly SyncField[] = [
     { field: "Counter.lock", offset: 0, type: "pthread_mutex_t" },
   ];
   static readonly FIELDS: readonly FieldDigest[] = [
-    { name: "lock", offset: 0, size: 40, typeHash: 1 },
-    { name: "count", offset: 40, size: 4, typeHash: 2 },
+    { name: "lock", offset: 0, size: MUTEX_SIZE, typeHash: 1 },
+    { name: "count", offset: COUNT_AT, size: 4, typeHash: 2 },
   ];
   readonly $v: Views;
   readonly $base: number;
@@ -35,10 +40,10 @@ class Counter {
     this.$base = base;
   }
   get count(): number {
-    return this.$v.i32[(this.$base + 40) >>> 2] as number;
+    return this.$v.i32[(this.$base + COUNT_AT) >>> 2] as number;
   }
   set count(value: number) {
-    this.$v.i32[(this.$base + 40) >>> 2] = value;
+    this.$v.i32[(this.$base + COUNT_AT) >>> 2] = value;
   }
 }
 
@@ -54,19 +59,20 @@ class Foreign {
   readonly what = "an accessor laid out for another target";
 }
 
-const onGlibcX64 = hostTarget().name === "x86_64-linux-gnu";
-
 describe("TypedSegment", () => {
   test("create() writes the header after init and marks it ready; the struct sits at an aligned offset", () => {
     const name = uniqueName("typed");
-    using shm = TypedSegment.create(Counter, name, { init: (c) => (c.count = 41) });
+    using shm = TypedSegment.create(Counter, name, {
+      ...ROBUST_IF_SUPPORTED,
+      init: (c) => (c.count = 41),
+    });
     expect(shm.offset).toBe(dataOffsetFor(8, 2));
     expect(shm.offset % 16).toBe(0);
     expect(shm.segment.size).toBe(shm.offset + Counter.SIZE);
     const dv = new DataView(shm.segment.buffer);
     expect(dv.getUint32(HEADER.magic, true)).toBe(SHMKIT_MAGIC);
     expect(dv.getUint32(HEADER.ready, true)).toBe(2);
-    expect(dv.getUint32(HEADER.dataSize, true)).toBe(48);
+    expect(dv.getUint32(HEADER.dataSize, true)).toBe(Counter.SIZE);
     expect(
       new TextDecoder().decode(shm.segment.bytes.subarray(HEADER.fingerprint, HEADER.fingerprint + 15)),
     ).toBe("counter-test-v1");
@@ -74,11 +80,12 @@ describe("TypedSegment", () => {
     expect(again.data.count).toBe(41);
   });
 
-  test.skipIf(!onGlibcX64)("create() initialises pthread fields as process-shared mutexes", () => {
+  test("create() initialises pthread fields as process-shared mutexes", () => {
     const name = uniqueName("typed-mutex");
-    using shm = TypedSegment.create(Counter, name);
-    // glibc x86_64 keeps the mutex kind at offset 16; bit 128 is PTHREAD_MUTEX_PSHARED_BIT.
-    expect(new DataView(shm.segment.buffer).getInt32(shm.offset + 16, true) & 128).toBe(128);
+    using shm = TypedSegment.create(Counter, name, ROBUST_IF_SUPPORTED);
+    // glibc keeps the mutex kind at offset 16 (x86_64 and aarch64), musl at 0; bit 128 is the pshared bit in both.
+    const kindAt = hostTarget().libc === "musl" ? 0 : 16;
+    expect(new DataView(shm.segment.buffer).getInt32(shm.offset + kindAt, true) & 128).toBe(128);
   });
 
   test("create() makes the mutexes robust unless told robust: false; without robust lists it says ENOTSUP", () => {
@@ -104,6 +111,7 @@ describe("TypedSegment", () => {
     const name = uniqueName("typed-fail");
     expect(() =>
       TypedSegment.create(Counter, name, {
+        ...ROBUST_IF_SUPPORTED,
         init: () => {
           throw new Error("boom");
         },
@@ -178,6 +186,7 @@ describe("TypedSegment", () => {
         size: 1,
         typeHash: 0,
       }));
+      readonly what = "a struct of 4084 one-byte fields";
     }
     const wide = uniqueName("typed-wide");
     expect(() => TypedSegment.create(Wide, wide)).toThrow("4084 fields put it at 65536");
@@ -194,19 +203,20 @@ describe("TypedSegment", () => {
         .replace(/\0+$/, ""),
     ).toBe(hostTarget().name);
     expect(dv.getUint32(HEADER.fieldCount, true)).toBe(2);
-    expect(dv.getUint32(HEADER.fields + HEADER.fieldBytes + HEADER_FIELD.offset, true)).toBe(40);
+    expect(dv.getUint32(HEADER.fields + HEADER.fieldBytes + HEADER_FIELD.offset, true)).toBe(COUNT_AT);
     expect(dv.getUint32(HEADER.fields + HEADER_FIELD.nameHash, true)).toBe(fieldNameHash("lock"));
     class Moved {
       static readonly NAME = "Counter";
       static readonly TARGET: string = hostTarget().name;
-      static readonly SIZE = 48;
+      static readonly SIZE = Counter.SIZE + 8;
       static readonly ALIGN = 8;
       static readonly FINGERPRINT = "counter-test-moved";
       static readonly SYNC: readonly SyncField[] = [];
       static readonly FIELDS: readonly FieldDigest[] = [
-        { name: "lock", offset: 0, size: 40, typeHash: 1 },
-        { name: "count", offset: 44, size: 4, typeHash: 2 },
+        { name: "lock", offset: 0, size: MUTEX_SIZE, typeHash: 1 },
+        { name: "count", offset: COUNT_AT + 4, size: 4, typeHash: 2 },
       ];
+      readonly what = "Counter with count 4 bytes further on";
     }
     // The creator's target as another process would have written it.
     shm.segment.bytes.fill(0, HEADER.target, HEADER.target + HEADER.targetBytes);
@@ -220,7 +230,7 @@ describe("TypedSegment", () => {
       `expects Counter laid out for ${hostTarget().name} with fingerprint counter-test-moved`,
     );
     expect(error.message).toContain(
-      `field count is at offset 44 on ${hostTarget().name} and 40 on i686-linux-gnu`,
+      `field count is at offset ${COUNT_AT + 4} on ${hostTarget().name} and ${COUNT_AT} on i686-linux-gnu`,
     );
     // A field count that runs past the struct's offset is a corrupt table, said as such, still refused.
     dv.setUint32(HEADER.fieldCount, 1000, true);

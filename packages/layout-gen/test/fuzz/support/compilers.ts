@@ -14,6 +14,16 @@ const which = (cmd: string): boolean => Bun.which(cmd) !== null;
 
 const hostIsX64Glibc = process.arch === "x64" && process.platform === "linux";
 
+// Debian names its native x86_64 gcc x86_64-linux-gnu-gcc and ships it under that name as a cross compiler on other
+// hosts, so it is the x86_64 compiler wherever it is installed; a plain `gcc` is one only on an x86_64 host.
+const x64Gcc = which("x86_64-linux-gnu-gcc") ? "x86_64-linux-gnu-gcc" : hostIsX64Glibc ? "gcc" : undefined;
+
+/** True where musl-gcc builds for x86_64 (musl-tools is per architecture: on an aarch64 host it builds aarch64). */
+function muslGccIsX64(): boolean {
+  if (!which("musl-gcc")) return false;
+  return Bun.spawnSync(["musl-gcc", "-dumpmachine"]).stdout.toString().startsWith("x86_64-");
+}
+
 /** The compiler for every target this machine can check, cross ones compile-only. */
 export function targetCompilers(): TargetCompiler[] {
   const list: TargetCompiler[] = [];
@@ -26,7 +36,13 @@ export function targetCompilers(): TargetCompiler[] {
   ): void => {
     list.push(available ? { target, compiler, libc } : { target, compiler, libc, missing: why });
   };
-  add("x86_64-linux-gnu", ["gcc"], true, hostIsX64Glibc && which("gcc"), "needs gcc on an x86_64 glibc host");
+  add(
+    "x86_64-linux-gnu",
+    [x64Gcc ?? "x86_64-linux-gnu-gcc"],
+    true,
+    x64Gcc !== undefined && which(x64Gcc),
+    "needs x86_64-linux-gnu-gcc, or gcc on an x86_64 glibc host",
+  );
   add(
     "aarch64-linux-gnu",
     ["aarch64-linux-gnu-gcc"],
@@ -45,8 +61,8 @@ export function targetCompilers(): TargetCompiler[] {
     "x86_64-linux-musl",
     ["musl-gcc"],
     true,
-    process.arch === "x64" && which("musl-gcc"),
-    "musl-gcc (musl-tools) not installed on an x86_64 host",
+    muslGccIsX64(),
+    "needs musl-gcc (musl-tools) that builds for x86_64",
   );
   const clang = which("clang");
   add(
