@@ -149,7 +149,10 @@ describe("the packed packages, installed in a project of their own", () => {
 
   test("changesets release the three packages together, at one version, a minor step while below 1.0", async () => {
     const out = join(work, "changeset-status.json");
-    ok(await sh(["bun", "--bun", join(BIN, "changeset"), "status", `--output=${out}`], ROOT), "changeset status");
+    ok(
+      await sh(["bun", "--bun", join(BIN, "changeset"), "status", `--output=${out}`], ROOT),
+      "changeset status",
+    );
     const { releases } = (await Bun.file(out).json()) as {
       releases: { name: string; oldVersion: string; newVersion: string }[];
     };
