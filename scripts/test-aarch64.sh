@@ -22,9 +22,16 @@ command -v qemu-aarch64 >/dev/null || missing+=(qemu-user)
 [ -e "$sysroot/lib/ld-linux-aarch64.so.1" ] || missing+=(libc6-arm64-cross)
 [ -e "$sysroot/include/stdio.h" ] || missing+=(libc6-dev-arm64-cross)
 command -v aarch64-linux-gnu-gcc >/dev/null || missing+=(gcc-aarch64-linux-gnu)
+# musl for aarch64 (headers, crt, libc.a and its musl-gcc.specs), from Debian's arm64 architecture: an aarch64 host
+# has musl-gcc for its own musl, and the tests of that target need one here too.
+musl_specs=/usr/lib/aarch64-linux-musl/musl-gcc.specs
+[ -e "$musl_specs" ] || missing+=(musl-dev:arm64)
 if [ "${#missing[@]}" -gt 0 ]; then
   command -v apt-get >/dev/null || die "install ${missing[*]} (no apt-get here)"
   echo "test:aarch64: installing ${missing[*]}"
+  if [[ " ${missing[*]} " == *":arm64 "* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    as_root dpkg --add-architecture arm64 || die "dpkg --add-architecture arm64 failed"
+  fi
   as_root apt-get update -qq || die "apt-get update failed"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
 fi
@@ -67,6 +74,9 @@ exec "$bun_arm" "\$@"
 WRAP
 chmod +x "$bin/bun"
 for c in cc gcc; do printf '#!/bin/sh\nexec aarch64-linux-gnu-gcc "$@"\n' >"$bin/$c"; chmod +x "$bin/$c"; done
+# musl-gcc as an aarch64 host has it: the aarch64 gcc with musl's specs (include and library paths, crt, loader).
+printf '#!/bin/sh\nexec aarch64-linux-gnu-gcc "$@" -specs %s\n' "$musl_specs" >"$bin/musl-gcc"
+chmod +x "$bin/musl-gcc"
 export PATH="$bin:$PATH" QEMU_LD_PREFIX=$sysroot
 echo "test:aarch64: bun $(bun --version) $(bun -e 'console.log(process.arch)') under $(qemu-aarch64 --version | head -1)"
 # TURBO_FORCE: turbo's cache key does not include the architecture, so it would replay the x86_64 results.
