@@ -117,6 +117,14 @@ export function allCases(tools: Tools): Case[] {
         ...flags(a, b, budget, ["--mode", "blocking"]),
       ],
     });
+    cases.push(
+      js(
+        "shmkit-wait-async",
+        "shmkit WaitWord.waitAsync ↔ wait (futex)",
+        "shmkit-wait-async.ts",
+        scale(12, 200),
+      ),
+    );
     cases.push(js("bun-ipc", "Bun IPC (Bun.spawn ipc)", "bun-ipc.ts", scale(12, 200)));
     if (tools.node)
       cases.push(js("node-ipc", "Node IPC (child_process.fork)", "node-ipc.mjs", scale(8, 200), tools.node));

@@ -3,11 +3,11 @@ import { libc } from "./libc/index.ts";
 
 // FUTEX_WAIT and FUTEX_WAKE without FUTEX_PRIVATE_FLAG: the word is shared between processes, so the kernel must
 // key it by the shared page, not by this process's address space (include/uapi/linux/futex.h).
-const FUTEX_WAIT = 0;
+export const FUTEX_WAIT = 0;
 const FUTEX_WAKE = 1;
 
 // SYS_futex: arch/x86/entry/syscalls/syscall_64.tbl (202), include/uapi/asm-generic/unistd.h (98, aarch64).
-function sysFutex(): number {
+export function sysFutex(): number {
   if (process.arch === "x64") return 202;
   if (process.arch === "arm64") return 98;
   throw new Error(`shmkit futex waits support Linux x86_64 and aarch64; this is ${process.arch}`);

@@ -5,7 +5,12 @@ import { libc } from "./libc/index.ts";
  * allocate nothing. Written as 32-bit halves to stay clear of BigInt on the hot path (the targets are little-endian).
  */
 export class Timespec {
-  readonly words = new Uint32Array(4);
+  readonly words: Uint32Array;
+
+  /** `words`: where to write it, such as a shared buffer that another thread hands to the kernel. */
+  constructor(words: Uint32Array = new Uint32Array(4)) {
+    this.words = words;
+  }
 
   /** Sets a relative time-out of `ms` milliseconds (FUTEX_WAIT takes a relative time). */
   setRelative(ms: number): Uint32Array {

@@ -35,6 +35,12 @@ export function libc(): Libc {
   throw new Error(`@shmkit/core could not open libc:\n  ${failures.join("\n  ")}`);
 }
 
+/** The path `libc()` opened libc by (opening it first), for threads that open it themselves (futex-worker.ts). */
+export function libcPath(): string {
+  libc();
+  return openedPath as string;
+}
+
 type OptionalName = keyof typeof optionalPthreadSymbols;
 type OptionalSymbols = {
   [K in OptionalName]?: ReturnType<typeof dlopen<Pick<typeof optionalPthreadSymbols, K>>>["symbols"][K];
