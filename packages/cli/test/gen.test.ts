@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostTarget } from "@shmkit/core/targets";
-import { run, shmkit, uniqueName } from "./helpers.ts";
+import { run, shmkit, tempDir, uniqueName } from "./helpers.ts";
 
 const SCHEMAS = `${import.meta.dir}/fixtures/schemas`;
 const HAS_CLANG = Bun.which("clang") !== null;
@@ -26,6 +26,16 @@ describe("shmkit gen", () => {
     );
     expect(text).toContain("export class Shared");
     expect(text).toContain("export class Point");
+  });
+
+  test("warns, and still writes, where @shmkit/core does not resolve from the output directory", async () => {
+    using dir = scratch();
+    using outside = tempDir("gen-no-core");
+    const r = await shmkit(["gen", "shared.schema.ts", "--out", outside.path], { cwd: dir.path });
+    expect(r.code).toBe(0);
+    expect(existsSync(`${outside.path}/shared.generated.ts`)).toBe(true);
+    expect(r.stderr).toContain("warning: @shmkit/core does not resolve from");
+    expect(r.stderr).toContain("add it to your app's dependencies (bun add @shmkit/core)");
   });
 
   test("is deterministic: a re-run changes nothing and --check agrees; an edit or a missing file fails --check", async () => {

@@ -1,4 +1,4 @@
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { action, EXIT } from "../action.ts";
 import { printError } from "../output.ts";
@@ -59,7 +59,24 @@ async function gen(schema: string, options: GenOptions): Promise<number> {
     printError("gen", error.message);
     return EXIT.usage;
   }
-  return writeOutput(out, text, options.check ?? false) ? EXIT.ok : EXIT.problem;
+  const written = writeOutput(out, text, options.check ?? false);
+  warnIfNoRuntime(dirname(out));
+  return written ? EXIT.ok : EXIT.problem;
+}
+
+/**
+ * The generated module imports `@shmkit/core/runtime`. Where that does not resolve from its directory (the app
+ * installed only the CLI and layout-gen, and an isolated linker hides their dependencies), say so now rather than
+ * leave the user a module-not-found at run time. A warning: the output is still right.
+ */
+function warnIfNoRuntime(dir: string): void {
+  try {
+    Bun.resolveSync("@shmkit/core/runtime", resolve(dir));
+  } catch {
+    process.stderr.write(
+      `shmkit gen: warning: @shmkit/core does not resolve from ${shownPath(dir)}, and the generated code imports @shmkit/core/runtime; add it to your app's dependencies (bun add @shmkit/core)\n`,
+    );
+  }
 }
 
 /** The flags that shape the output, for the banner's regenerate command. */
