@@ -3,8 +3,11 @@
 //
 //   bun run test:stress -- --seed=123 --only=owner-death,contention --owner-death=1000
 //
+// The aarch64 check runs the whole suite under qemu-aarch64 (about 14 minutes; --only=aarch64 for it alone).
+//
 // Every flag also reads from the environment (SHMKIT_STRESS_<FLAG in upper case, - as _>), flags win.
 import { parseArgs } from "node:util";
+import { aarch64Failures, runAarch64, summarizeAarch64 } from "./aarch64.ts";
 import {
   formatFailures,
   runBadInput,
@@ -67,7 +70,15 @@ const seed = flag("seed") === "" ? randomSeed() : count("seed") >>> 0;
 const only = new Set(flag("only").split(",").filter(Boolean));
 const wanted = (check: string) => only.size === 0 || only.has(check);
 
-const checks = ["bad-input", "security", "owner-death", "contention", "channels", "layout-fuzz"] as const;
+const checks = [
+  "bad-input",
+  "security",
+  "owner-death",
+  "contention",
+  "channels",
+  "layout-fuzz",
+  "aarch64",
+] as const;
 for (const name of only) {
   if (!(checks as readonly string[]).includes(name)) throw new RangeError(`--only: unknown check ${name}`);
 }
@@ -143,6 +154,11 @@ if (wanted("channels")) {
 if (wanted("layout-fuzz")) {
   const r = await runLayoutFuzz(count("layout-structs"), seed);
   report(summarizeLayoutFuzz(r), r.fail > 0 ? r.notes : []);
+}
+
+if (wanted("aarch64")) {
+  const r = await runAarch64(60 * 60_000);
+  report(summarizeAarch64(r), aarch64Failures(r));
 }
 
 console.log("");
