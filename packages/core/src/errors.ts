@@ -41,6 +41,7 @@ export type ShmErrorCode = ShmkitCode | (string & {});
  * // e.message: "shm_open(/orders): EEXIST (File exists)"
  */
 export class ShmError extends Error {
+  /** Always `"ShmError"`. */
   override readonly name = "ShmError";
   /** errno name (`EEXIST`) or a shmkit code (`ECLOSED`). */
   readonly code: ShmErrorCode;
@@ -75,7 +76,9 @@ export class ShmError extends Error {
  * `size: must be an integer from 1 to 4294967296, got 0`.
  */
 export class ShmArgumentError extends TypeError {
+  /** Always `"ShmArgumentError"`. */
   override readonly name = "ShmArgumentError";
+  /** The argument or option that was refused, such as `size` or `options.robust`. */
   readonly argument: string;
 
   constructor(argument: string, rule: string, got: unknown) {

@@ -29,7 +29,10 @@ import { cName, normalizeName } from "./names.ts";
  * A native address: bun:ffi's `Pointer`, declared here with the same shape so that shmkit's types need no
  * `@types/bun` (a `NativePointer` passes wherever bun:ffi takes a `Pointer`).
  */
-export type NativePointer = number & { __pointer__: null };
+export type NativePointer = number & {
+  /** Brand only; no such property exists at run time. */
+  __pointer__: null;
+};
 
 /** The largest segment shmkit maps: one ArrayBuffer can span at most 4 GiB in Bun. */
 export const MAX_SEGMENT_SIZE = 2 ** 32;
@@ -39,6 +42,7 @@ const ENOENT = 2;
 const EACCES = 13;
 const EEXIST = 17;
 
+/** Options of `Segment.create()`. */
 export interface CreateOptions {
   /** Size in bytes, 1 to 4 GiB. A new segment is zero-filled. */
   size: number;
@@ -58,6 +62,7 @@ export interface CreateOptions {
   trustOwner?: boolean;
 }
 
+/** Options of `Segment.open()`. */
 export interface OpenOptions {
   /**
    * Map the segment read-only for others: this process can never change what other processes see. See the
@@ -73,6 +78,7 @@ export interface OpenOptions {
   minSize?: number;
 }
 
+/** Options of `Segment.anonymous()`. */
 export interface AnonymousOptions {
   /** Size in bytes, 1 to 4 GiB. */
   size: number;
@@ -80,6 +86,7 @@ export interface AnonymousOptions {
   label?: string;
 }
 
+/** Options of `Segment.close()` (and `TypedSegment.close()`). */
 export interface CloseOptions {
   /**
    * What to do with mutexes in the segment that this thread still holds. `false` (the default): refuse, with

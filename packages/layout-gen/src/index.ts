@@ -8,6 +8,8 @@
  * const Point = struct("Point", { x: t.f64, y: t.f64 });
  * layoutOf(Point).size; // 16
  * ```
+ *
+ * @packageDocumentation
  */
 
 export type {

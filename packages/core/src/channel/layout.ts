@@ -62,6 +62,7 @@ export const DATA_OFFSET = 384 - SLOT_HEADER;
 export const STORE_IS_FENCE = process.arch === "x64";
 
 export const KINDS = { spsc: 1, mpsc: 2 } as const;
+/** `"spsc"`: one producer, one consumer. `"mpsc"`: any number of producers, one consumer. */
 export type ChannelKind = keyof typeof KINDS;
 
 export interface ChannelShape {

@@ -20,6 +20,7 @@ export async function parkAsync(word: WaitWord, expected: number, timeoutMs: num
   await word.waitAsync(expected, { timeoutMs });
 }
 
+/** Options of the blocking and async channel calls (`send`, `recv`, `reserve`, `peek`, …). */
 export interface ChannelWaitOptions {
   /** Give up after this many milliseconds (default: wait forever). `0` tries once. */
   timeoutMs?: number;

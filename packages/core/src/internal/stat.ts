@@ -7,8 +7,11 @@ export interface SegmentStat {
   readonly size: number;
   /** Permission bits, such as `0o600`. */
   readonly mode: number;
+  /** Owner's user id. */
   readonly uid: number;
+  /** Owner's group id. */
   readonly gid: number;
+  /** Last modification time, as `fstat` reports it. */
   readonly mtime: Date;
 }
 

@@ -22,6 +22,7 @@ import { assertUsable, checkTimeout, hostType, place } from "./placement.ts";
  */
 export type WaitResult = "signaled" | "timed-out" | "owner-died";
 
+/** Options of `Condition.at()`. */
 export interface ConditionAtOptions {
   /**
    * The clock the condition was initialised with, used only where libc lacks `pthread_cond_clockwait` (musl,
@@ -47,7 +48,9 @@ export interface ConditionAtOptions {
  * keeps the event loop running, use `WaitWord.waitAsync`.
  */
 export class Condition {
+  /** The segment the condition variable lives in. */
   readonly segment: Segment;
+  /** Byte offset of the `pthread_cond_t` in the segment. */
   readonly offset: number;
   readonly #clock: number;
   readonly #time = new Timespec();
@@ -61,7 +64,12 @@ export class Condition {
   }
 
   /** Size and alignment of `pthread_cond_t` on this host (48 and 8 on glibc x86_64). */
-  static get layout(): { size: number; align: number } {
+  static get layout(): {
+    /** `sizeof(pthread_cond_t)`. */
+    size: number;
+    /** `_Alignof(pthread_cond_t)`. */
+    align: number;
+  } {
     return hostType("pthread_cond_t");
   }
 

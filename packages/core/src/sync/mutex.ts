@@ -28,6 +28,7 @@ import { assertUsable, checkTimeout, hostType, place } from "./placement.ts";
 /** What `lock()` got: the lock, or the lock of an owner that died holding it (repair, then `markConsistent()`). */
 export type LockResult = "acquired" | "owner-died";
 
+/** Options of `Mutex.init()`. */
 export interface MutexInitOptions {
   /**
    * Robust (default `true`): if the holder dies, the next `lock()` returns `"owner-died"` instead of waiting
@@ -41,6 +42,7 @@ export interface MutexInitOptions {
   errorCheck?: boolean;
 }
 
+/** Options of `lock()` and `withLock()`. */
 export interface LockOptions {
   /** Give up after this many milliseconds with ShmError ETIMEDOUT (measured on CLOCK_MONOTONIC where libc allows). */
   timeoutMs?: number;
@@ -100,6 +102,7 @@ function kindBits(): KindBits {
  */
 export class Mutex {
   /** The segment that holds the mutex. */
+  /** The segment the mutex lives in. */
   readonly segment: Segment;
   /** Byte offset of the `pthread_mutex_t` in the segment. */
   readonly offset: number;
@@ -129,7 +132,12 @@ export class Mutex {
   }
 
   /** Size and alignment of `pthread_mutex_t` on this host (40 and 8 on glibc x86_64). */
-  static get layout(): { size: number; align: number } {
+  static get layout(): {
+    /** `sizeof(pthread_mutex_t)`. */
+    size: number;
+    /** `_Alignof(pthread_mutex_t)`. */
+    align: number;
+  } {
     return hostType("pthread_mutex_t");
   }
 

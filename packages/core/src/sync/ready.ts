@@ -5,7 +5,16 @@ import { checkTimeout } from "./placement.ts";
 import { WaitWord } from "./wait-word.ts";
 
 /** The values of a ready word. A new, zero-filled segment starts `uninitialised`. */
-export const READY_STATE = { uninitialised: 0, initialising: 1, ready: 2 } as const;
+/** The values of a ready word. */
+export const READY_STATE = {
+  /** Nobody has started (a new segment is zero-filled). */
+  uninitialised: 0,
+  /** One process won the compare-and-swap and is initialising. */
+  initialising: 1,
+  /** Initialised; stored last, then every sleeper is woken. */
+  ready: 2,
+} as const;
+/** A ready word's state by name. */
 export type ReadyState = keyof typeof READY_STATE;
 
 /** How `initOnce` ended: this process ran the initialiser, or another process had (or has now) done it. */
@@ -37,6 +46,7 @@ export const DEFAULT_READY_TIMEOUT_MS = 10_000;
  * process can try.
  */
 export class ReadyWord {
+  /** The underlying 32-bit futex word. */
   readonly word: WaitWord;
 
   private constructor(word: WaitWord) {

@@ -13,6 +13,7 @@ import { assertUsable, checkTimeout, place } from "./placement.ts";
  */
 export type WordWaitResult = "ok" | "not-equal" | "timed-out";
 
+/** Options of `WaitWord.wait()` and `waitAsync()`. */
 export interface WordWaitOptions {
   /** Give up after this many milliseconds (default: wait forever). */
   timeoutMs?: number;
@@ -48,7 +49,9 @@ export const DEFAULT_SPIN_NS = 10_000;
  * to each wake (measured here: median 32–37 µs from `notify()` to the awaiting code, against 5 µs for `wait()`).
  */
 export class WaitWord {
+  /** The segment the word lives in. */
   readonly segment: Segment;
+  /** Byte offset of the word in the segment. */
   readonly offset: number;
   readonly #time = new Timespec();
   readonly #label: string;

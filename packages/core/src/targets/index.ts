@@ -4,6 +4,8 @@
  * This module is pure data (no FFI), shared by `@shmkit/core` (which checks offsets of process-shared
  * objects against the host target) and `@shmkit/layout-gen` (which lays out structs for any target).
  * Every number cites the header or ABI document it comes from in `table.ts`.
+ *
+ * @packageDocumentation
  */
 export type {
   BitfieldRules,

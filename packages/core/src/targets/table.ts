@@ -1,9 +1,12 @@
 /** Size and alignment, in bytes, of a C type as a member of a struct. */
 export interface TypeInfo {
+  /** `sizeof`. */
   readonly size: number;
+  /** Alignment as a struct member. */
   readonly align: number;
 }
 
+/** The targets shmkit has C ABI tables for: `<arch>-<os>-<libc>` as compilers name them. */
 export type TargetName =
   | "x86_64-linux-gnu"
   | "aarch64-linux-gnu"
@@ -68,6 +71,7 @@ export type CScalarName =
 
 /** A C scalar on one target. `align` is its alignment as a struct member; `typeAlign` is `__alignof__(T)`. */
 export interface ScalarInfo extends TypeInfo {
+  /** How accessors store it. */
   readonly storage: ScalarStorage;
   /**
    * The type's own alignment (`__alignof__(T)` of a standalone object). It differs from `align` only on i386, where
@@ -89,11 +93,17 @@ export interface BitfieldRules {
   readonly unnamedAffectsAlign: boolean;
 }
 
+/** The C ABI facts of one target. */
 export interface Target {
+  /** The target's name. */
   readonly name: TargetName;
+  /** The processor architecture. */
   readonly arch: "x86_64" | "aarch64" | "i686";
+  /** The operating system. */
   readonly os: "linux" | "darwin";
+  /** The C library. */
   readonly libc: "gnu" | "musl" | "darwin";
+  /** Byte order: every target here is little-endian. */
   readonly endian: "little";
   /**
    * Which libc's bytes a `pthread_mutex_t`, `pthread_cond_t`, `pthread_rwlock_t` or `sem_t` holds: the libc and
@@ -112,6 +122,7 @@ export interface Target {
   readonly scalars: Readonly<Record<CScalarName, ScalarInfo>>;
   /** Sizes (bytes) of `_Atomic` integers that are always lock-free; an `_Atomic` of size N is N-aligned. */
   readonly lockFreeSizes: readonly number[];
+  /** Where this ABI departs from the common bitfield rules. */
   readonly bitfields: BitfieldRules;
   /**
    * A C enum whose values fit in 32 bits: `unsigned int` when no value is negative, else `int` (gcc "Structures,
@@ -238,6 +249,7 @@ const ENUM = ti(4, 4);
 const P64 = ti(8, 8);
 const P32 = ti(4, 4);
 
+/** Every target's table, by name. */
 export const TARGETS: Readonly<Record<TargetName, Target>> = {
   "x86_64-linux-gnu": {
     name: "x86_64-linux-gnu",
@@ -346,12 +358,15 @@ export const TARGETS: Readonly<Record<TargetName, Target>> = {
   },
 };
 
+/** The names of `TARGETS`, in table order. */
 export const TARGET_NAMES = Object.keys(TARGETS) as readonly TargetName[];
 
+/** The target called `name`, or undefined. */
 export function findTarget(name: string): Target | undefined {
   return Object.hasOwn(TARGETS, name) ? TARGETS[name as TargetName] : undefined;
 }
 
+/** The target called `name`; throws RangeError naming the known targets otherwise. */
 export function getTargetOrThrow(name: string): Target {
   const target = findTarget(name);
   if (!target)

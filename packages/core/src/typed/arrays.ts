@@ -13,6 +13,7 @@ function checkIndex(index: number, length: number, field: string): void {
  * (Arrays of aligned numbers are plain typed arrays over the field instead.)
  */
 export class HandleArray<T> implements Iterable<T> {
+  /** Number of elements. */
   readonly length: number;
   readonly #base: number;
   readonly #stride: number;
@@ -40,6 +41,7 @@ export class HandleArray<T> implements Iterable<T> {
     return element;
   }
 
+  /** The elements in index order. */
   *[Symbol.iterator](): Iterator<T> {
     for (let i = 0; i < this.length; i++) yield this.get(i);
   }
@@ -47,6 +49,7 @@ export class HandleArray<T> implements Iterable<T> {
 
 /** An array of `char[N]` strings (`char names[4][16]`), with the string rule of `writeCString`. */
 export class StringArray implements Iterable<string> {
+  /** Number of elements. */
   readonly length: number;
   readonly #u8: Uint8Array;
   readonly #base: number;
@@ -61,16 +64,19 @@ export class StringArray implements Iterable<string> {
     this.#field = field;
   }
 
+  /** The string at `index`; ShmArgumentError outside 0…length-1. */
   get(index: number): string {
     checkIndex(index, this.length, this.#field);
     return readCString(this.#u8, this.#base + index * this.#size, this.#size);
   }
 
+  /** Writes the string at `index`; a value over the element's size less one byte throws ShmArgumentError. */
   set(index: number, value: string): void {
     checkIndex(index, this.length, this.#field);
     writeCString(this.#u8, this.#base + index * this.#size, this.#size, value, `${this.#field}[${index}]`);
   }
 
+  /** The elements in index order. */
   *[Symbol.iterator](): Iterator<string> {
     for (let i = 0; i < this.length; i++) yield this.get(i);
   }
@@ -112,6 +118,7 @@ const SIZES: Record<UnalignedKind, number> = {
 
 /** A scalar array at an offset its element type cannot be aligned to (inside a `packed` struct). */
 export class UnalignedArray<K extends UnalignedKind> implements Iterable<ValueOf<K>> {
+  /** Number of elements. */
   readonly length: number;
   readonly #dv: DataView;
   readonly #base: number;
@@ -128,6 +135,7 @@ export class UnalignedArray<K extends UnalignedKind> implements Iterable<ValueOf
     this.#field = field;
   }
 
+  /** The element at `index`; ShmArgumentError outside 0…length-1. */
   get(index: number): ValueOf<K> {
     checkIndex(index, this.length, this.#field);
     const at = this.#base + index * this.#size;
@@ -158,6 +166,7 @@ export class UnalignedArray<K extends UnalignedKind> implements Iterable<ValueOf
     }
   }
 
+  /** Writes the element at `index`; ShmArgumentError outside 0…length-1. */
   set(index: number, value: ValueOf<K>): void {
     checkIndex(index, this.length, this.#field);
     const at = this.#base + index * this.#size;
@@ -198,6 +207,7 @@ export class UnalignedArray<K extends UnalignedKind> implements Iterable<ValueOf
     }
   }
 
+  /** The elements in index order. */
   *[Symbol.iterator](): Iterator<ValueOf<K>> {
     for (let i = 0; i < this.length; i++) yield this.get(i);
   }

@@ -15,27 +15,35 @@ export class AtomicNumber {
     this.#i = index;
   }
 
+  /** Reads the value (`atomic_load`). */
   load(): number {
     return Atomics.load(this.#a as Int32Array, this.#i);
   }
+  /** Writes `value` and returns it (`atomic_store`). */
   store(value: number): number {
     return Atomics.store(this.#a as Int32Array, this.#i, value);
   }
+  /** Adds `value`; returns the previous value (`atomic_fetch_add`). */
   add(value: number): number {
     return Atomics.add(this.#a as Int32Array, this.#i, value);
   }
+  /** Subtracts `value`; returns the previous value (`atomic_fetch_sub`). */
   sub(value: number): number {
     return Atomics.sub(this.#a as Int32Array, this.#i, value);
   }
+  /** Bitwise AND with `value`; returns the previous value (`atomic_fetch_and`). */
   and(value: number): number {
     return Atomics.and(this.#a as Int32Array, this.#i, value);
   }
+  /** Bitwise OR with `value`; returns the previous value (`atomic_fetch_or`). */
   or(value: number): number {
     return Atomics.or(this.#a as Int32Array, this.#i, value);
   }
+  /** Bitwise XOR with `value`; returns the previous value (`atomic_fetch_xor`). */
   xor(value: number): number {
     return Atomics.xor(this.#a as Int32Array, this.#i, value);
   }
+  /** Writes `value`; returns the previous value (`atomic_exchange`). */
   exchange(value: number): number {
     return Atomics.exchange(this.#a as Int32Array, this.#i, value);
   }
@@ -55,30 +63,39 @@ export class AtomicBigInt {
     this.#i = index;
   }
 
+  /** Reads the value (`atomic_load`). */
   load(): bigint {
     return Atomics.load(this.#a as BigInt64Array, this.#i);
   }
+  /** Writes `value` and returns it (`atomic_store`). */
   store(value: bigint): bigint {
     return Atomics.store(this.#a as BigInt64Array, this.#i, value);
   }
+  /** Adds `value`; returns the previous value (`atomic_fetch_add`). */
   add(value: bigint): bigint {
     return Atomics.add(this.#a as BigInt64Array, this.#i, value);
   }
+  /** Subtracts `value`; returns the previous value (`atomic_fetch_sub`). */
   sub(value: bigint): bigint {
     return Atomics.sub(this.#a as BigInt64Array, this.#i, value);
   }
+  /** Bitwise AND with `value`; returns the previous value (`atomic_fetch_and`). */
   and(value: bigint): bigint {
     return Atomics.and(this.#a as BigInt64Array, this.#i, value);
   }
+  /** Bitwise OR with `value`; returns the previous value (`atomic_fetch_or`). */
   or(value: bigint): bigint {
     return Atomics.or(this.#a as BigInt64Array, this.#i, value);
   }
+  /** Bitwise XOR with `value`; returns the previous value (`atomic_fetch_xor`). */
   xor(value: bigint): bigint {
     return Atomics.xor(this.#a as BigInt64Array, this.#i, value);
   }
+  /** Writes `value`; returns the previous value (`atomic_exchange`). */
   exchange(value: bigint): bigint {
     return Atomics.exchange(this.#a as BigInt64Array, this.#i, value);
   }
+  /** Stores `replacement` if the field holds `expected`; returns what it held (equal to `expected` on success). */
   compareExchange(expected: bigint, replacement: bigint): bigint {
     return Atomics.compareExchange(this.#a as BigInt64Array, this.#i, expected, replacement);
   }

@@ -4,7 +4,9 @@ import { fieldNameHash, HEADER, HEADER_FIELD } from "./header.ts";
 export interface FieldDigest {
   /** The field's name; "" for an unnamed bitfield. */
   readonly name: string;
+  /** Byte offset in the struct (for a bitfield, of the byte holding its first bit). */
   readonly offset: number;
+  /** Bytes (for a bitfield, the bytes its bits touch). */
   readonly size: number;
   /** layout-gen's 32-bit hash of the field's kind, bit position, libc ABI and nested layout. */
   readonly typeHash: number;
@@ -12,16 +14,23 @@ export interface FieldDigest {
 
 /** An entry of the header's field table, as a creator wrote it. */
 export interface FieldEntry {
+  /** `fieldNameHash` of the field's name. */
   readonly nameHash: number;
+  /** As in `FieldDigest`. */
   readonly offset: number;
+  /** As in `FieldDigest`. */
   readonly size: number;
+  /** As in `FieldDigest`. */
   readonly typeHash: number;
 }
 
 /** What a header says about the struct after it: enough to explain why a layout was refused. */
 export interface HeaderLayout {
+  /** The struct name the header records. */
   readonly struct: string;
+  /** The creator's target. */
   readonly target: string;
+  /** The struct's size the header records. */
   readonly size: number;
   /** undefined when the count does not fit between the header and the struct (a corrupt header). */
   readonly fields: readonly FieldEntry[] | undefined;

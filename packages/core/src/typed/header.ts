@@ -28,26 +28,49 @@
  * The fingerprint decides whether a segment is opened; the target and the field table only explain a refusal.
  */
 export const HEADER = {
+  /** `magic`: `SHMKIT_MAGIC`, written last. */
   magic: 0,
+  /** `version`: `SHMKIT_FORMAT_VERSION` (uint16). */
   version: 4,
+  /** `data_offset`: where the struct starts (uint16). */
   dataOffset: 6,
+  /** `ready`: the ReadyWord. */
   ready: 8,
+  /** `data_size`: sizeof the struct. */
   dataSize: 12,
+  /** `fingerprint[64]`. */
   fingerprint: 16,
+  /** `struct_name[64]`. */
   structName: 80,
+  /** Bytes of `fingerprint` and of `struct_name`. */
   textBytes: 64,
+  /** `target[32]`: the creator's target. */
   target: 144,
+  /** Bytes of `target`. */
   targetBytes: 32,
+  /** `field_count`. */
   fieldCount: 176,
+  /** `fields[]`: the field table. */
   fields: 192,
+  /** Bytes of one field table entry. */
   fieldBytes: 16,
   /** The fixed part, without the field table. */
   size: 192,
+  /** The header's alignment. */
   align: 4,
 } as const;
 
 /** Byte offsets inside one `shmkit_field` entry of the header's field table. */
-export const HEADER_FIELD = { nameHash: 0, offset: 4, size: 8, typeHash: 12 } as const;
+export const HEADER_FIELD = {
+  /** `name_hash`: `fieldNameHash` of the name. */
+  nameHash: 0,
+  /** `offset`: byte offset in the struct. */
+  offset: 4,
+  /** `size`: bytes. */
+  size: 8,
+  /** `type_hash`: layout-gen's hash of the rest. */
+  typeHash: 12,
+} as const;
 
 /** "SHMK" read as a little-endian uint32. */
 export const SHMKIT_MAGIC = 0x4b4d4853;

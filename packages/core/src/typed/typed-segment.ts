@@ -13,24 +13,34 @@ import { type Views, viewsOf } from "./views.ts";
 
 /** A process-shared object inside a struct that `create()` initialises; `offset` is from the struct's start. */
 export interface SyncField {
+  /** The field's path in the schema, for error messages. */
   readonly field: string;
+  /** Byte offset from the start of the struct. */
   readonly offset: number;
+  /** Which libc object it is. */
   readonly type: LibcTypeName;
 }
 
 /** What a generated accessor class gives the runtime: its constructor and its static layout facts. */
 export interface TypedClass<T> {
   new (views: Views, base: number): T;
+  /** The struct's C name. */
   readonly NAME: string;
+  /** The target the code was generated for; it must be the host's to create, open or attach. */
   readonly TARGET: string;
+  /** `sizeof` the struct on `TARGET`. */
   readonly SIZE: number;
+  /** `_Alignof` the struct on `TARGET`. */
   readonly ALIGN: number;
+  /** The layout fingerprint that `open()` compares with the header's. */
   readonly FINGERPRINT: string;
+  /** The mutexes and condition variables that `create()` initialises. */
   readonly SYNC: readonly SyncField[];
   /** The struct's fields, for the header's field table (see `HEADER`). */
   readonly FIELDS: readonly FieldDigest[];
 }
 
+/** Options of `<Struct>.create()` (and `TypedSegment.create`). */
 export interface TypedCreateOptions<T> {
   /** Permission bits (default `0o600`). */
   mode?: number;
@@ -49,6 +59,7 @@ export interface TypedCreateOptions<T> {
   robust?: boolean;
 }
 
+/** Options of `<Struct>.open()` and `<Struct>.openAsync()`. */
 export interface TypedOpenOptions {
   /** How long to wait for the creator to mark the segment ready (default 10 000 ms; 0: do not wait). */
   timeoutMs?: number;
@@ -69,9 +80,11 @@ export interface TypedOpenOptions {
  * ```
  */
 export class TypedSegment<T> implements Disposable {
+  /** The underlying segment, header included. */
   readonly segment: Segment;
   /** Where the struct starts in the segment. */
   readonly offset: number;
+  /** The struct's accessor (an instance of the generated class). */
   readonly data: T;
 
   private constructor(segment: Segment, offset: number, data: T) {

@@ -9,18 +9,31 @@ import type { Segment } from "../segment.ts";
  * `undefined` and writes are ignored, but nothing touches unmapped memory.
  */
 export class Views {
+  /** The segment the views cover. */
   readonly segment: Segment;
+  /** `segment.buffer`, whole. */
   readonly buffer: ArrayBuffer;
+  /** `uint8_t` (and `char`) fields. */
   readonly u8: Uint8Array;
+  /** `int8_t` fields. */
   readonly i8: Int8Array;
+  /** `uint16_t` fields, indexed by offset / 2. */
   readonly u16: Uint16Array;
+  /** `int16_t` fields, indexed by offset / 2. */
   readonly i16: Int16Array;
+  /** `uint32_t` fields, indexed by offset / 4. */
   readonly u32: Uint32Array;
+  /** `int32_t` fields, indexed by offset / 4. */
   readonly i32: Int32Array;
+  /** `float` fields, indexed by offset / 4. */
   readonly f32: Float32Array;
+  /** `double` fields, indexed by offset / 8. */
   readonly f64: Float64Array;
+  /** `int64_t` fields, indexed by offset / 8. */
   readonly i64: BigInt64Array;
+  /** `uint64_t` fields, indexed by offset / 8. */
   readonly u64: BigUint64Array;
+  /** Misaligned (packed) fields, little-endian. */
   readonly dv: DataView;
 
   constructor(segment: Segment) {

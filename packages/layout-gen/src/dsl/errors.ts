@@ -4,6 +4,7 @@
  * `layoutOf()` for what depends on the target (lock-free atomics).
  */
 export class SchemaError extends Error {
+  /** Always `"SchemaError"`. */
   override readonly name = "SchemaError";
   /** The struct or union (or enum) the problem is in. */
   readonly struct: string;

@@ -36,43 +36,75 @@ const libc = (type: LibcTypeName): LibcSpec => Object.freeze({ kind: "libc", typ
  * ```
  */
 export const t = Object.freeze({
+  /** `int8_t`. */
   i8: scalar("int8_t"),
+  /** `uint8_t`. */
   u8: scalar("uint8_t"),
+  /** `int16_t`. */
   i16: scalar("int16_t"),
+  /** `uint16_t`. */
   u16: scalar("uint16_t"),
+  /** `int32_t`. */
   i32: scalar("int32_t"),
+  /** `uint32_t`. */
   u32: scalar("uint32_t"),
+  /** `int64_t`, read and written as `bigint`. */
   i64: scalar("int64_t"),
+  /** `uint64_t`, read and written as `bigint`. */
   u64: scalar("uint64_t"),
+  /** `float` (IEEE single). */
   f32: scalar("float"),
+  /** `double` (IEEE double). */
   f64: scalar("double"),
+  /** `_Bool` (`bool`), one byte. */
   bool: scalar("_Bool"),
 
   /** Plain `char`: signed on x86 and Apple arm64, unsigned on AArch64 Linux. For strings use `t.char(N)`. */
   char_: scalar("char"),
+  /** `signed char`. */
   schar: scalar("signed char"),
+  /** `unsigned char`. */
   uchar: scalar("unsigned char"),
+  /** `short`. */
   short: scalar("short"),
+  /** `unsigned short`. */
   ushort: scalar("unsigned short"),
+  /** `int`. */
   int: scalar("int"),
+  /** `unsigned int`. */
   uint: scalar("unsigned int"),
+  /** `long`: 8 bytes on 64-bit targets, 4 on i686. */
   long: scalar("long"),
+  /** `unsigned long`: 8 bytes on 64-bit targets, 4 on i686. */
   ulong: scalar("unsigned long"),
+  /** `long long`: 8 bytes, 4-aligned on i686. */
   long_long: scalar("long long"),
+  /** `unsigned long long`: 8 bytes, 4-aligned on i686. */
   ulong_long: scalar("unsigned long long"),
+  /** `float`, the same as `t.f32`. */
   float: scalar("float"),
+  /** `double`, the same as `t.f64` (4-aligned on i686). */
   double: scalar("double"),
   /** 16/16 (x87 80-bit) on x86_64, 16/16 (IEEE quad) on AArch64 Linux, 12/4 on i386, 8/8 on Apple arm64. */
   long_double: scalar("long double"),
+  /** `size_t`: the target's pointer width, unsigned. */
   size_t: scalar("size_t"),
+  /** `ssize_t`: the target's pointer width, signed. */
   ssize_t: scalar("ssize_t"),
+  /** `ptrdiff_t`. */
   ptrdiff_t: scalar("ptrdiff_t"),
+  /** `intptr_t`: an integer as wide as a pointer, not a pointer. */
   intptr_t: scalar("intptr_t"),
+  /** `uintptr_t`: an integer as wide as a pointer, not a pointer. */
   uintptr_t: scalar("uintptr_t"),
 
+  /** `pthread_mutex_t` of the target's size; a generated class exposes it as a `Mutex` and `create()` initialises it process-shared and robust. */
   pthread_mutex: libc("pthread_mutex_t"),
+  /** `pthread_cond_t` of the target's size; exposed as a `Condition`, initialised process-shared on `CLOCK_MONOTONIC`. */
   pthread_cond: libc("pthread_cond_t"),
+  /** `pthread_rwlock_t` of the target's size; the accessor gives its byte offset, and a typed `create()` refuses it (initialise it from C, then `attach()`). */
   pthread_rwlock: libc("pthread_rwlock_t"),
+  /** `sem_t` of the target's size; the accessor gives its byte offset, and a typed `create()` refuses it (initialise it from C, then `attach()`). */
   sem: libc("sem_t"),
 
   /** `char name[length]`: a fixed-size NUL-terminated UTF-8 string. */

@@ -5,6 +5,7 @@ import type { StructLayout } from "../layout/ir.ts";
 import { emitCHeader } from "./c/c-header.ts";
 import { emitTypeScript } from "./ts/emit-typescript.ts";
 
+/** Options of `generate()`. */
 export interface GenerateOptions {
   /** The schema file, as banners name it (relative, forward slashes). */
   schemaPath: string;
@@ -12,10 +13,11 @@ export interface GenerateOptions {
   target?: TargetName;
   /** The command that regenerates the output, for the banners. */
   command?: string;
-  /** Where generated TypeScript imports the runtime from. Default `@shmkit/core`. */
+  /** Where generated TypeScript imports the runtime from. Default `@shmkit/core/runtime`. */
   coreModule?: string;
 }
 
+/** What `generate()` returns: the layouts and both generated texts. */
 export interface Generated {
   /** The layouts of the schema's exported structs and unions, in export-name order. */
   readonly layouts: readonly StructLayout[];

@@ -7,6 +7,7 @@ import { holesOf } from "./holes.ts";
 import type { FieldLayout, FieldType, StructLayout } from "./ir.ts";
 import { enumType, type Resolved, resolve, scalarOf } from "./resolve.ts";
 
+/** Options of `layoutOf()`. */
 export interface LayoutOptions {
   /** The C target to lay out for; the host by default. */
   readonly target?: TargetName;

@@ -18,6 +18,8 @@
  * const probed = await probeLayouts(header, [probeQueryFor(layout)], { compiler: "i686-linux-gnu-gcc" });
  * if (probed.ok) layoutProblems(layout, probed.types[0]!, "order.h"); // ["Order.qty: offset 8 in the schema, 12 in order.h"]
  * ```
+ *
+ * @packageDocumentation
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -19,7 +19,15 @@ export function normaliseField(field: string | ProbeField): ProbeField {
  * offset and member size, and per bitfield a constant union whose struct has that bitfield set to all ones, so
  * its bytes show where the bits are.
  */
-export function probeSource(source: string, queries: readonly ProbeQuery[]): { text: string; count: number } {
+export function probeSource(
+  source: string,
+  queries: readonly ProbeQuery[],
+): {
+  /** The C source to compile. */
+  text: string;
+  /** How many numbers the array holds, the magic included. */
+  count: number;
+} {
   const numbers: string[] = [`${MAGIC}ULL`];
   const unions: string[] = [];
   queries.forEach((query, q) => {

@@ -5,6 +5,7 @@ import { fieldDigests } from "../../layout/fingerprint.ts";
 import type { FieldLayout, FieldType, StructLayout } from "../../layout/ir.ts";
 import { planModule, scalarSize } from "../ts/collect.ts";
 
+/** Options of `emitCHeader()`. */
 export interface EmitCHeaderOptions {
   /** The schema file, as the banner names it. */
   schemaPath: string;

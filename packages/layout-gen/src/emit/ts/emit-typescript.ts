@@ -18,6 +18,7 @@ import { type ClassPlan, type EnumPlan, type ModulePlan, planModule } from "./co
 import { type EmitContext, fieldMembers } from "./members.ts";
 import { emitError } from "./schema-error.ts";
 
+/** Options of `emitTypeScript()`. */
 export interface EmitTypeScriptOptions {
   /** The schema file, as the banner names it (relative, with forward slashes, so output is machine-independent). */
   schemaPath: string;
