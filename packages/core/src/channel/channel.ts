@@ -1,4 +1,5 @@
 import { ShmArgumentError, ShmError } from "../errors.ts";
+import { openSized } from "../internal/open-sized.ts";
 import { Segment } from "../segment.ts";
 import { WaitWord } from "../sync/wait-word.ts";
 import { claim, unclaim } from "./claim.ts";
@@ -143,7 +144,9 @@ export class Channel implements Disposable {
 
   /** Opens an existing channel and checks its header against `expect` before anything else (ELAYOUT on mismatch). */
   static open(name: string, expect: OpenChannelOptions = {}): Channel {
-    return Channel.#attach(Segment.open(name, { minSize: DATA_OFFSET }), expect);
+    // Its creator may be between shm_open and ftruncate: an empty segment is waited for like the ready flag.
+    const deadline = performance.now() + readyTimeout(expect);
+    return Channel.#attach(openSized(name, {}, DATA_OFFSET, deadline, "Channel.open"), expect);
   }
 
   /** Maps a channel from an inherited descriptor (see `Channel.anonymous`). */
@@ -162,15 +165,7 @@ export class Channel implements Disposable {
 
   static #attach(segment: Segment, expect: OpenChannelOptions): Channel {
     try {
-      const readyTimeoutMs = expect.readyTimeoutMs ?? 1000;
-      // NaN or a string would make the deadline NaN, and the wait below endless.
-      if (typeof readyTimeoutMs !== "number" || Number.isNaN(readyTimeoutMs)) {
-        throw new ShmArgumentError(
-          "readyTimeoutMs",
-          "must be a number of milliseconds (Infinity: no time-out)",
-          readyTimeoutMs,
-        );
-      }
+      const readyTimeoutMs = readyTimeout(expect);
       // Segment.open asks for this minimum; an inherited descriptor can be anything.
       if (segment.size < DATA_OFFSET) {
         throw ShmError.of(
@@ -257,4 +252,17 @@ function shapeFromOptions(options: ChannelOptions): ChannelShape {
     of?.SIZE ?? options?.messageSize,
     of?.FINGERPRINT ?? options?.fingerprint ?? "",
   );
+}
+
+/** `expect.readyTimeoutMs`, checked: NaN or a string would make a deadline NaN, and a wait on it endless. */
+function readyTimeout(expect: OpenChannelOptions): number {
+  const readyTimeoutMs = expect.readyTimeoutMs ?? 1000;
+  if (typeof readyTimeoutMs !== "number" || Number.isNaN(readyTimeoutMs)) {
+    throw new ShmArgumentError(
+      "readyTimeoutMs",
+      "must be a number of milliseconds (Infinity: no time-out)",
+      readyTimeoutMs,
+    );
+  }
+  return readyTimeoutMs;
 }

@@ -1,4 +1,5 @@
 import { ShmArgumentError, ShmError } from "../errors.ts";
+import { openSized, openSizedAsync } from "../internal/open-sized.ts";
 import { type CloseOptions, Segment } from "../segment.ts";
 import { Condition } from "../sync/condition.ts";
 import { Mutex } from "../sync/mutex.ts";
@@ -191,7 +192,7 @@ export class TypedSegment<T> implements Disposable {
     options: TypedOpenOptions = {},
   ): Promise<TypedSegment<T>> {
     const call = `${type.NAME}.openAsync`;
-    const { segment, timeoutMs } = begin(type, name, options, call);
+    const { segment, timeoutMs } = await beginAsync(type, name, options, call);
     try {
       try {
         await ReadyWord.at(segment, HEADER.ready).waitReadyAsync({ timeoutMs });
@@ -315,26 +316,55 @@ export class TypedSegment<T> implements Disposable {
   }
 }
 
-/** Argument checks, `Segment.open`, and the early magic check (a foreign segment fails at once, not after a wait). */
+function checked(type: TypedClass<unknown>, options: TypedOpenOptions, call: string): number {
+  checkHost(type, call);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  checkTimeout(timeoutMs);
+  return timeoutMs;
+}
+
+const trust = (options: TypedOpenOptions) =>
+  options.trustOwner === undefined ? {} : { trustOwner: options.trustOwner };
+
+/**
+ * The start of `open()`: argument checks, then `Segment.open`, waiting (within the time-out) while the segment is
+ * still empty because its creator has not sized it yet, then the early magic check.
+ */
 function begin(
   type: TypedClass<unknown>,
   name: string,
   options: TypedOpenOptions,
   call: string,
 ): { segment: Segment; timeoutMs: number } {
-  checkHost(type, call);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
-  checkTimeout(timeoutMs);
-  const segment = Segment.open(name, {
-    minSize: HEADER.size,
-    ...(options.trustOwner === undefined ? {} : { trustOwner: options.trustOwner }),
-  });
+  const timeoutMs = checked(type, options, call);
+  const deadline = performance.now() + timeoutMs;
+  return {
+    segment: magicChecked(openSized(name, trust(options), HEADER.size, deadline, call), call),
+    timeoutMs,
+  };
+}
+
+/** `begin` for `openAsync()`: the wait for a size does not block the event loop. */
+async function beginAsync(
+  type: TypedClass<unknown>,
+  name: string,
+  options: TypedOpenOptions,
+  call: string,
+): Promise<{ segment: Segment; timeoutMs: number }> {
+  const timeoutMs = checked(type, options, call);
+  const deadline = performance.now() + timeoutMs;
+  const segment = await openSizedAsync(name, trust(options), HEADER.size, deadline, call);
+  return { segment: magicChecked(segment, call), timeoutMs };
+}
+
+/** A foreign segment fails at once (EMAGIC), not after the wait for ready. */
+function magicChecked(segment: Segment, call: string): Segment {
   const magic = Atomics.load(viewsOf(segment).u32, HEADER.magic >>> 2);
   if (magic !== 0 && magic !== SHMKIT_MAGIC) {
     segment.close();
     throw badMagic(call, segment.name, magic);
   }
-  return { segment, timeoutMs };
+  return segment;
 }
 
 /** Turns ReadyWord's ETIMEDOUT into ENOTREADY with what the state says; other errors pass through. */

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
 import { Channel, Segment, ShmArgumentError, ShmError } from "../../src/index.ts";
 import { uniqueName } from "../helpers.ts";
 
@@ -14,6 +15,43 @@ function thrown(fn: () => unknown): unknown {
 }
 
 describe("Channel", () => {
+  test("open() waits while the segment is still empty (its creator between shm_open and ftruncate)", async () => {
+    const name = uniqueName("ch-empty");
+    writeFileSync(`/dev/shm${name}`, "");
+    const core = `${import.meta.dir}/../../src/index.ts`;
+    const layout = `${import.meta.dir}/../../src/channel/layout.ts`;
+    // The creator, in another process: after a while the empty name gets its bytes (a channel's, made elsewhere)
+    // with the ready word still 0, and then, in a write of its own, ready = 1.
+    const script = `
+      const { closeSync, openSync, readFileSync, writeFileSync, writeSync } = await import("node:fs");
+      const { Channel, Segment } = await import(${JSON.stringify(core)});
+      const { W_READY } = await import(${JSON.stringify(layout)});
+      const model = ${JSON.stringify(`${name}-model`)};
+      Channel.create(model, { messageSize: 16, capacity: 4 }).close();
+      const bytes = readFileSync("/dev/shm" + model);
+      Segment.unlink(model);
+      await Bun.sleep(200);
+      const ready = new Uint8Array(bytes.subarray(W_READY * 4, W_READY * 4 + 4)); // a copy, not a view
+      bytes.fill(0, W_READY * 4, W_READY * 4 + 4);
+      writeFileSync("/dev/shm${name}", bytes);
+      const fd = openSync("/dev/shm${name}", "r+");
+      writeSync(fd, ready, 0, 4, W_READY * 4);
+      closeSync(fd);`;
+    const creator = Bun.spawn([process.execPath, "-e", script], {
+      stdout: "ignore",
+      stderr: "inherit",
+      timeout: 30_000,
+    });
+    try {
+      // Blocks this thread while it waits; the creator is another process.
+      using ch = Channel.open(name, { readyTimeoutMs: 20_000 });
+      expect(ch.messageSize).toBe(16);
+    } finally {
+      await creator.exited;
+    }
+    expect(creator.exitCode).toBe(0);
+  }, 60_000);
+
   test("trySend fills exactly `capacity` slots, then reports full; tryRecv drains them in order", () => {
     using ch = Channel.create(uniqueName("ch"), { messageSize: 16, capacity: 4 });
     const tx = ch.sender();

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
 import { Mutex, Segment, ShmArgumentError, ShmError, TypedSegment } from "../../src/index.ts";
 import {
   dataOffsetFor,
@@ -105,6 +106,23 @@ describe("TypedSegment", () => {
     expect(() => TypedSegment.create(Counter, name, { robust: 1 as unknown as boolean })).toThrow(
       ShmArgumentError,
     );
+  });
+
+  test("openAsync() waits while the segment is still empty (its creator between shm_open and ftruncate)", async () => {
+    const name = uniqueName("typed-empty");
+    // What an opener can see for a moment: the name exists, with no bytes yet.
+    writeFileSync(`/dev/shm${name}`, "");
+    const opening = TypedSegment.openAsync(Counter, name, { timeoutMs: 10_000 });
+    await Bun.sleep(100);
+    Segment.unlink(name);
+    using made = TypedSegment.create(Counter, name, { ...ROBUST_IF_SUPPORTED, init: (c) => (c.count = 5) });
+    using opened = await opening;
+    expect(opened.data.count).toBe(5);
+    expect(made.data.count).toBe(5);
+    // With no time to wait, an empty segment is ESIZE at once, as before.
+    const empty = uniqueName("typed-empty-now");
+    writeFileSync(`/dev/shm${empty}`, "");
+    expect(errorOf(() => TypedSegment.open(Counter, empty, { timeoutMs: 0 })).code).toBe("ESIZE");
   });
 
   test("a failing init unlinks the half-made segment", () => {
