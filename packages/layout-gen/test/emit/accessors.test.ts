@@ -1,7 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { Segment, ShmArgumentError } from "@shmkit/core";
 import { hostTarget } from "@shmkit/core/targets";
-import { Kinds, Packed, Point, Shared, State, Word } from "./fixtures/layouts.generated.ts";
+import { hostLayouts } from "./fixtures/host.ts";
+
+const { Kinds, Packed, Point, Shared, State, Word } = hostLayouts;
 
 // The fixture layouts are for x86_64-linux-gnu; accessors refuse to run on another target.
 const onFixtureTarget = hostTarget().name === "x86_64-linux-gnu";

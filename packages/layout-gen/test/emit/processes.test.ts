@@ -3,10 +3,13 @@ import { rmSync } from "node:fs";
 import { Segment, SHMKIT_FORMAT_VERSION, ShmError } from "@shmkit/core";
 import { dataOffsetFor, HEADER, SHMKIT_MAGIC } from "@shmkit/core/runtime";
 import { hostTarget } from "@shmkit/core/targets";
-import { Kinds, Packed, Point, Shared, State } from "./fixtures/layouts.generated.ts";
+import { hostFiles, hostLayouts } from "./fixtures/host.ts";
 import { CC, cleanUpSegments, compileC, FIXTURES, run, tempDir, uniqueName } from "./helpers.ts";
 
 cleanUpSegments();
+
+// The host's accessors and, for the C programs, the host's header (cc builds for the host).
+const { Kinds, Packed, Point, Shared, State } = hostLayouts;
 
 // The fixture layouts are for x86_64-linux-gnu; accessors refuse to run on another target.
 const onFixtureTarget = hostTarget().name === "x86_64-linux-gnu";
@@ -195,7 +198,7 @@ const C_WRITER = `
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "layouts.generated.h"
+#include "${hostFiles.layoutsH}"
 int main(int argc, char **argv) {
   (void)argc;
   int fd = shm_open(argv[1], O_RDWR, 0);
@@ -224,7 +227,7 @@ const C_READER = `
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "layouts.generated.h"
+#include "${hostFiles.layoutsH}"
 int main(int argc, char **argv) {
   (void)argc;
   int fd = shm_open(argv[1], O_RDWR, 0);

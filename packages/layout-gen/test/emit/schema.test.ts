@@ -6,21 +6,27 @@ import { hostTarget } from "@shmkit/core/targets";
 import { generate } from "../../src/emit/index.ts";
 import { layoutOf } from "../../src/index.ts";
 import { generatedShared } from "./fixtures/generate.ts";
-import { Samples, Shared, State, Wire } from "./fixtures/shared.generated.ts";
+import { hostFiles, hostShared } from "./fixtures/host.ts";
 import * as schema from "./fixtures/shared.schema.ts";
+import { FIXTURE_TARGETS, snapshotFiles } from "./fixtures/targets.ts";
 import { CC, cleanUpSegments, compileC, FIXTURES, run, tempDir, uniqueName } from "./helpers.ts";
 
 cleanUpSegments();
+
+const { Samples, Shared, State, Wire } = hostShared;
 
 // shared.generated.* are pinned to x86_64-linux-gnu; running them needs that host.
 const onFixtureTarget = hostTarget().name === "x86_64-linux-gnu";
 
 describe("generate() from a DSL schema", () => {
-  test("output equals the checked-in shared.generated.ts and shared.generated.h", async () => {
-    const out = generatedShared();
-    expect(out.typescript).toBe(await Bun.file(`${FIXTURES}/shared.generated.ts`).text());
-    expect(out.header).toBe(await Bun.file(`${FIXTURES}/shared.generated.h`).text());
-  });
+  for (const target of FIXTURE_TARGETS) {
+    const files = snapshotFiles(target);
+    test(`output equals the checked-in ${files.sharedTs} and ${files.sharedH}`, async () => {
+      const out = generatedShared(target);
+      expect(out.typescript).toBe(await Bun.file(`${FIXTURES}/${files.sharedTs}`).text());
+      expect(out.header).toBe(await Bun.file(`${FIXTURES}/${files.sharedH}`).text());
+    });
+  }
 
   test("emits every exported struct with layoutOf's size and fingerprint", () => {
     const out = generate(schema, { schemaPath: "s.ts", target: "x86_64-linux-gnu" });
@@ -46,7 +52,7 @@ const C_PROGRAM = `
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "shared.generated.h"
+#include "${hostFiles.sharedH}"
 int main(int argc, char **argv) {
   (void)argc;
   int fd = shm_open(argv[1], O_RDWR, 0);
@@ -83,7 +89,7 @@ describe.skipIf(!CC || !onFixtureTarget)("the schema's C header and TypeScript a
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test("the header compiles with -Wall -Werror (every layoutOf offset asserted by gcc)", async () => {
-    await Bun.write(join(dir, "h.c"), '#include "shared.generated.h"\n');
+    await Bun.write(join(dir, "h.c"), `#include "${hostFiles.sharedH}"\n`);
     const r = await run([
       CC as string,
       "-std=c11",
