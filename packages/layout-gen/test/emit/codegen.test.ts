@@ -5,18 +5,66 @@ import { SchemaError } from "../../src/dsl/errors.ts";
 import { emitCHeader, emitTypeScript } from "../../src/emit/index.ts";
 import type { StructLayout } from "../../src/layout/ir.ts";
 import { generatedHeader, generatedTypeScript } from "./fixtures/generate.ts";
-import { ALL, Point, Shared } from "./fixtures/layouts.ts";
+import { fixtureLayouts, offsetOf } from "./fixtures/layouts.ts";
+import { FIXTURE_TARGETS, snapshotFiles } from "./fixtures/targets.ts";
 import { CC, FIXTURES, run, tempDir } from "./helpers.ts";
 
 const TSC = join(import.meta.dir, "../../../../node_modules/.bin/tsc");
 
-describe("emitTypeScript", () => {
-  test("output equals the checked-in snapshot (run `bun run codegen` after reviewing a change)", async () => {
-    expect(generatedTypeScript()).toBe(await Bun.file(`${FIXTURES}/layouts.generated.ts`).text());
+// Text in, text out: every fixture target's layouts are emitted and checked whatever the host. Point is the same on
+// every target, so the tests that only need a struct use x86_64's.
+const { Point } = fixtureLayouts("x86_64-linux-gnu");
+
+describe("the hand-written fixture layouts", () => {
+  test("Shared is 224 bytes on x86_64 and 232 on aarch64: every field after the 40- or 48-byte mutex moves by 8", () => {
+    const x64 = fixtureLayouts("x86_64-linux-gnu").Shared;
+    const arm = fixtureLayouts("aarch64-linux-gnu").Shared;
+    expect([x64.size, arm.size]).toEqual([224, 232]);
+    expect(x64.fields.map((f) => [f.name, f.offset, f.size])).toEqual([
+      ["mutex", 0, 40],
+      ["cond", 40, 48],
+      ["shared_resource", 88, 4],
+      ["label", 92, 32],
+      ["samples", 128, 64],
+      ["origin", 192, 16],
+      ["hits", 208, 4],
+      ["flags", 212, 4],
+      ["state", 216, 4],
+    ]);
+    expect(arm.fields.map((f) => [f.name, f.offset, f.size])).toEqual(
+      x64.fields.map((f) => [
+        f.name,
+        f.name === "mutex" ? 0 : f.offset + 8,
+        f.name === "mutex" ? 48 : f.size,
+      ]),
+    );
   });
 
+  test("the other structs are the same on both targets", () => {
+    const x64 = fixtureLayouts("x86_64-linux-gnu");
+    const arm = fixtureLayouts("aarch64-linux-gnu");
+    const untargeted = (l: StructLayout): string =>
+      JSON.stringify(l, (key, value) => (key === "target" ? undefined : value));
+    for (const name of ["Point", "Kinds", "Packed", "Word"] as const) {
+      expect(untargeted(arm[name])).toBe(untargeted(x64[name]));
+      expect([x64[name].target, arm[name].target]).toEqual(["x86_64-linux-gnu", "aarch64-linux-gnu"]);
+    }
+  });
+});
+
+describe("emitTypeScript", () => {
+  for (const target of FIXTURE_TARGETS) {
+    const file = snapshotFiles(target).layoutsTs;
+    test(`output for ${target} equals the checked-in ${file} (run \`bun run codegen\` after reviewing a change)`, async () => {
+      expect(generatedTypeScript(target)).toBe(await Bun.file(`${FIXTURES}/${file}`).text());
+    });
+  }
+
   test("the same layouts give byte-identical text every time", () => {
-    expect(emitTypeScript(ALL, { schemaPath: "s.ts" })).toBe(emitTypeScript(ALL, { schemaPath: "s.ts" }));
+    for (const target of FIXTURE_TARGETS) {
+      const { ALL } = fixtureLayouts(target);
+      expect(emitTypeScript(ALL, { schemaPath: "s.ts" })).toBe(emitTypeScript(ALL, { schemaPath: "s.ts" }));
+    }
   });
 
   test("starts with the DO-NOT-EDIT banner naming the schema and the command", () => {
@@ -26,16 +74,22 @@ describe("emitTypeScript", () => {
     );
   });
 
-  test("aligned fields read typed arrays with offset literals", () => {
-    const text = emitTypeScript([Shared], { schemaPath: "s.ts" });
-    expect(text).toContain("return this.$v.f64[(this.$base + 8) >>> 3]!;");
-    expect(text).toContain("return this.$v.i32[(this.$base + 88) >>> 2]!;");
-    expect(text).toContain("this.$v.f64[(this.$base + 8) >>> 3] = value;");
-    expect(text).not.toContain("this.$v.dv.");
-  });
+  for (const target of FIXTURE_TARGETS) {
+    test(`aligned fields read typed arrays with offset literals (${target})`, () => {
+      const { Shared } = fixtureLayouts(target);
+      const text = emitTypeScript([Shared], { schemaPath: "s.ts" });
+      expect(text).toContain("return this.$v.f64[(this.$base + 8) >>> 3]!;");
+      expect(text).toContain(
+        `return this.$v.i32[(this.$base + ${offsetOf(Shared, "shared_resource")}) >>> 2]!;`,
+      );
+      expect(text).toContain("this.$v.f64[(this.$base + 8) >>> 3] = value;");
+      expect(text).toContain(`Condition.at(this.$v.segment, this.$base + ${offsetOf(Shared, "cond")})`);
+      expect(text).not.toContain("this.$v.dv.");
+    });
+  }
 
   test("fields misaligned by packed go through the DataView, and a misaligned nested struct gets its own class", () => {
-    const text = generatedTypeScript();
+    const text = generatedTypeScript("x86_64-linux-gnu");
     expect(text).toContain("return this.$v.dv.getFloat64(this.$base + 1, true);");
     expect(text).toContain("this.$v.dv.setInt32(this.$base + 9, value, true);");
     expect(text).toContain("new Point_Align1(this.$v, this.$base + 13)");
@@ -45,7 +99,7 @@ describe("emitTypeScript", () => {
   });
 
   test("enums become an as-const object and a union type, never a TypeScript enum", () => {
-    const text = generatedTypeScript();
+    const text = generatedTypeScript("x86_64-linux-gnu");
     expect(text).toMatch(/export const State = \{\s*IDLE: 0,\s*BUSY: 1,\s*DONE: 7\s*\} as const;/);
     expect(text).toContain("export type State = (typeof State)[keyof typeof State];");
     expect(text).not.toMatch(/\benum State\s*\{/);
@@ -128,15 +182,13 @@ describe("emitTypeScript", () => {
         JSON.stringify({
           extends: "../../../../../../tsconfig.base.json",
           compilerOptions: { types: ["bun"] },
-          files: ["../layouts.generated.ts", "control.ts"],
+          files: [...FIXTURE_TARGETS.map((target) => `../${snapshotFiles(target).layoutsTs}`), "control.ts"],
         }),
       );
       // A positive control: tsc must report this error, so a tsc that did not run cannot pass the test.
       await Bun.write(join(dir, "control.ts"), 'export const control: number = "not a number";\n');
       const r = await run([TSC, "-p", join(dir, "tsconfig.json")], { timeoutMs: 90_000 });
-      expect(`${r.stdout}${r.stderr}`.split("\n").filter((l) => l.includes("layouts.generated.ts"))).toEqual(
-        [],
-      );
+      expect(`${r.stdout}${r.stderr}`.split("\n").filter((l) => l.includes(".generated.ts"))).toEqual([]);
       expect(r.stdout).toContain("control.ts(1,14): error TS2322");
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -145,74 +197,96 @@ describe("emitTypeScript", () => {
 });
 
 describe("emitCHeader", () => {
-  test("output equals the checked-in snapshot", async () => {
-    expect(generatedHeader()).toBe(await Bun.file(`${FIXTURES}/layouts.generated.h`).text());
-  });
+  for (const target of FIXTURE_TARGETS) {
+    const file = snapshotFiles(target).layoutsH;
+    test(`output for ${target} equals the checked-in ${file}`, async () => {
+      expect(generatedHeader(target)).toBe(await Bun.file(`${FIXTURES}/${file}`).text());
+    });
+  }
 
-  test("asserts every size, alignment and non-bitfield offset", () => {
-    const text = emitCHeader([Shared], { schemaPath: "s.ts" });
-    expect(text).toContain('_Static_assert(sizeof(struct Shared) == 224, "Shared: size 224 in the schema");');
-    expect(text).toContain(
-      '_Static_assert(_Alignof(struct Shared) == 8, "Shared: alignment 8 in the schema");',
-    );
-    const named = Shared.fields.filter((f) => f.bitWidth === undefined).length;
-    expect(text.match(/_Static_assert\(offsetof\(struct Shared, /g)?.length).toBe(named);
-    expect(text).not.toContain("offsetof(struct Shared, flags)");
-  });
+  for (const target of FIXTURE_TARGETS) {
+    test(`asserts every size, alignment and non-bitfield offset (${target})`, () => {
+      const { Shared } = fixtureLayouts(target);
+      const text = emitCHeader([Shared], { schemaPath: "s.ts" });
+      expect(text).toContain(
+        `_Static_assert(sizeof(struct Shared) == ${Shared.size}, "Shared: size ${Shared.size} in the schema");`,
+      );
+      expect(text).toContain(
+        '_Static_assert(_Alignof(struct Shared) == 8, "Shared: alignment 8 in the schema");',
+      );
+      const state = offsetOf(Shared, "state");
+      expect(text).toContain(
+        `_Static_assert(offsetof(struct Shared, state) == ${state}, "Shared.state: offset ${state} in the schema");`,
+      );
+      const named = Shared.fields.filter((f) => f.bitWidth === undefined).length;
+      expect(text.match(/_Static_assert\(offsetof\(struct Shared, /g)?.length).toBe(named);
+      expect(text).not.toContain("offsetof(struct Shared, flags)");
+    });
+  }
 
-  // The fixture layouts are x86_64-linux-gnu's, so the header is compiled by a gcc for that target: Debian names its
-  // native gcc x86_64-linux-gnu-gcc on x86_64 and ships it as a cross compiler on other hosts. Skipped without one.
-  const X86_64_CC = Bun.which("x86_64-linux-gnu-gcc") ?? (process.arch === "x64" ? CC : undefined);
-  describe.skipIf(!X86_64_CC)("compiled by x86_64-linux-gnu-gcc", () => {
-    test("the header compiles with -Wall -Werror and its asserts hold", async () => {
-      const dir = tempDir();
-      try {
-        await Bun.write(join(dir, "t.c"), '#include "layouts.generated.h"\nint main(void) { return 0; }\n');
-        const r = await run([
-          X86_64_CC as string,
-          "-std=c11",
-          "-Wall",
-          "-Werror",
-          `-I${FIXTURES}`,
-          "-c",
-          join(dir, "t.c"),
-          "-o",
-          join(dir, "t.o"),
-        ]);
-        expect(r.stderr).toBe("");
-        expect(r.exitCode).toBe(0);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
+  // Each target's headers are compiled by a gcc for that target: Debian names its native gcc <target>-gcc and ships
+  // the other as a cross compiler (scripts/install-toolchains.sh installs it). A target without one is skipped.
+  const COMPILERS = [
+    ["x86_64-linux-gnu", Bun.which("x86_64-linux-gnu-gcc") ?? (process.arch === "x64" ? CC : undefined)],
+    ["aarch64-linux-gnu", Bun.which("aarch64-linux-gnu-gcc") ?? (process.arch === "arm64" ? CC : undefined)],
+  ] as const;
+  for (const [target, cc] of COMPILERS) {
+    describe.skipIf(!cc)(`compiled by ${target}-gcc`, () => {
+      const files = snapshotFiles(target);
+      for (const header of [files.layoutsH, files.sharedH]) {
+        test(`${header} compiles with -Wall -Werror and its asserts hold`, async () => {
+          const dir = tempDir();
+          try {
+            await Bun.write(join(dir, "t.c"), `#include "${header}"\nint main(void) { return 0; }\n`);
+            const r = await run([
+              cc as string,
+              "-std=c11",
+              "-Wall",
+              "-Werror",
+              `-I${FIXTURES}`,
+              "-c",
+              join(dir, "t.c"),
+              "-o",
+              join(dir, "t.o"),
+            ]);
+            expect(r.stderr).toBe("");
+            expect(r.exitCode).toBe(0);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        }, 60_000);
       }
-    }, 60_000);
 
-    test("a layout that disagrees with the compiler fails to compile, naming the field", async () => {
-      const wrong: StructLayout = {
-        ...Point,
-        fields: [
-          Point.fields[0] as StructLayout["fields"][0],
-          { ...(Point.fields[1] as StructLayout["fields"][0]), offset: 12 },
-        ],
-      };
-      const dir = tempDir();
-      try {
-        await Bun.write(join(dir, "w.h"), emitCHeader([wrong], { schemaPath: "w.ts" }));
-        await Bun.write(join(dir, "t.c"), '#include "w.h"\n');
-        const r = await run([
-          X86_64_CC as string,
-          "-std=c11",
-          "-Wall",
-          "-Werror",
-          "-c",
-          join(dir, "t.c"),
-          "-o",
-          join(dir, "t.o"),
-        ]);
-        expect(r.exitCode).not.toBe(0);
-        expect(r.stderr).toContain("Point.y: offset 12 in the schema");
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }, 60_000);
-  });
+      test("a layout that disagrees with the compiler fails to compile, naming the field", async () => {
+        const right = fixtureLayouts(target).Point;
+        const wrong: StructLayout = {
+          ...right,
+          fields: [
+            right.fields[0] as StructLayout["fields"][0],
+            { ...(right.fields[1] as StructLayout["fields"][0]), offset: 12 },
+          ],
+        };
+        const dir = tempDir();
+        try {
+          await Bun.write(join(dir, "w.h"), emitCHeader([wrong], { schemaPath: "w.ts" }));
+          await Bun.write(join(dir, "t.c"), '#include "w.h"\n');
+          const r = await run([
+            cc as string,
+            "-std=c11",
+            "-Wall",
+            "-Werror",
+            "-c",
+            join(dir, "t.c"),
+            "-o",
+            join(dir, "t.o"),
+          ]);
+          expect(r.exitCode).not.toBe(0);
+          expect(r.stderr).toContain("Point.y: offset 12 in the schema");
+          expect(r.stderr).not.toContain("#error");
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }, 60_000);
+    });
+  }
 });

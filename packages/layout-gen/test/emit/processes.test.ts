@@ -3,13 +3,13 @@ import { rmSync } from "node:fs";
 import { Segment, SHMKIT_FORMAT_VERSION, ShmError } from "@shmkit/core";
 import { dataOffsetFor, HEADER, SHMKIT_MAGIC } from "@shmkit/core/runtime";
 import { hostTarget } from "@shmkit/core/targets";
-import { Kinds, Packed, Point, Shared, State } from "./fixtures/layouts.generated.ts";
+import { hostFiles, hostLayouts, ROBUST_IF_SUPPORTED } from "./fixtures/host.ts";
 import { CC, cleanUpSegments, compileC, FIXTURES, run, tempDir, uniqueName } from "./helpers.ts";
 
 cleanUpSegments();
 
-// The fixture layouts are for x86_64-linux-gnu; accessors refuse to run on another target.
-const onFixtureTarget = hostTarget().name === "x86_64-linux-gnu";
+// The host's accessors and, for the C programs, the host's header (cc builds for the host).
+const { Kinds, Packed, Point, Shared, State } = hostLayouts;
 
 function child(mode: string, name: string, arg?: string): ReturnType<typeof Bun.spawn> {
   return Bun.spawn(
@@ -33,10 +33,11 @@ function codeOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
-describe.skipIf(!onFixtureTarget)("typed segments across processes", () => {
+describe("typed segments across processes", () => {
   test("a round trip through generated accessors: the child sees the parent's init, the parent sees the child's writes", async () => {
     const name = uniqueName("roundtrip");
     using shm = Shared.create(name, {
+      robust: ROBUST_IF_SUPPORTED,
       init: (s) => {
         s.label = "made by the parent";
         s.origin.x = -1;
@@ -195,7 +196,7 @@ const C_WRITER = `
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "layouts.generated.h"
+#include "${hostFiles.layoutsH}"
 int main(int argc, char **argv) {
   (void)argc;
   int fd = shm_open(argv[1], O_RDWR, 0);
@@ -224,7 +225,7 @@ const C_READER = `
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "layouts.generated.h"
+#include "${hostFiles.layoutsH}"
 int main(int argc, char **argv) {
   (void)argc;
   int fd = shm_open(argv[1], O_RDWR, 0);
@@ -251,8 +252,8 @@ int main(int argc, char **argv) {
 }
 `;
 
-// Native interop: skipped where no C compiler is installed or the host is not the fixtures' target.
-describe.skipIf(!CC || !onFixtureTarget)("C and TypeScript share the generated layouts", () => {
+// Native interop: skipped where no C compiler is installed.
+describe.skipIf(!CC)("C and TypeScript share the generated layouts", () => {
   let dir = "";
   let writer = "";
   let reader = "";
@@ -299,6 +300,7 @@ describe.skipIf(!CC || !onFixtureTarget)("C and TypeScript share the generated l
   test("TypeScript creates a typed segment and a C program checks its header, locks its mutex and reads it", async () => {
     const name = uniqueName("ts2c");
     using shm = Shared.create(name, {
+      robust: ROBUST_IF_SUPPORTED,
       init: (s) => {
         s.label = "from TypeScript";
         s.shared_resource = 5;
