@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the C compilers the layout tests compare against: the native cc, gcc cross compilers for aarch64 and
-# i686 (compile-only: the tests never run their output), clang (Apple targets, --target), and musl-gcc, with the
-# cross libc headers each needs (pthread.h, bits/libc-header-start.h). Idempotent: skips what is already there.
+# i686 (compile-only: the tests never run their output, but for static i686 programs), clang (Apple targets,
+# --target), and musl-gcc, with the cross libc headers each needs (pthread.h, bits/libc-header-start.h), and
+# aarch64 musl for the aarch64 gcc. Idempotent: skips what is already there.
 # Never fails the caller for want of apt-get or root: it says why and exits 0, and the cross-target tests then
 # say they skipped.
 set -uo pipefail
@@ -21,6 +22,8 @@ missing() {
   # The headers are checked even while the compiler is still missing: it comes in the same apt-get run.
   command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 && usable aarch64-linux-gnu-gcc || want+=(libc6-dev-arm64-cross)
   command -v i686-linux-gnu-gcc >/dev/null 2>&1 && usable i686-linux-gnu-gcc || want+=(libc6-dev-i386-cross)
+  # aarch64 musl (headers, crt, libc.a, musl-gcc.specs) from Debian's arm64 architecture, for the aarch64 gcc.
+  [ -e /usr/lib/aarch64-linux-musl/musl-gcc.specs ] || want+=(musl-dev:arm64)
 }
 
 missing
@@ -39,6 +42,9 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 echo "install-toolchains: installing ${want[*]}"
+if [[ " ${want[*]} " == *":arm64 "* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  dpkg --add-architecture arm64 || echo "install-toolchains: dpkg --add-architecture arm64 failed"
+fi
 apt-get update -qq >/dev/null || { echo "install-toolchains: apt-get update failed"; exit 0; }
 # One package at a time, so that one missing from this distribution's archive does not stop the others.
 for pkg in "${want[@]}"; do

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { SchemaError } from "../../src/dsl/errors.ts";
 import { emitCHeader, emitTypeScript } from "../../src/emit/index.ts";
 import type { StructLayout } from "../../src/layout/ir.ts";
 import { generatedHeader, generatedTypeScript } from "./fixtures/generate.ts";
 import { fixtureLayouts, offsetOf } from "./fixtures/layouts.ts";
-import { FIXTURE_TARGETS, snapshotFiles } from "./fixtures/targets.ts";
+import { FIXTURE_TARGETS, type FixtureTarget, snapshotFiles } from "./fixtures/targets.ts";
 import { CC, FIXTURES, run, tempDir } from "./helpers.ts";
 
 const TSC = join(import.meta.dir, "../../../../node_modules/.bin/tsc");
@@ -226,67 +226,88 @@ describe("emitCHeader", () => {
 
   // Each target's headers are compiled by a gcc for that target: Debian names its native gcc <target>-gcc and ships
   // the other as a cross compiler (scripts/install-toolchains.sh installs it). A target without one is skipped.
-  const COMPILERS = [
-    ["x86_64-linux-gnu", Bun.which("x86_64-linux-gnu-gcc") ?? (process.arch === "x64" ? CC : undefined)],
-    ["aarch64-linux-gnu", Bun.which("aarch64-linux-gnu-gcc") ?? (process.arch === "arm64" ? CC : undefined)],
-  ] as const;
+  const MUSL_GCC = Bun.which("musl-gcc");
+  const muslBuilds = MUSL_GCC
+    ? Bun.spawnSync([MUSL_GCC, "-dumpmachine"]).stdout.toString().split("-")[0]
+    : "";
+  const AARCH64_GCC = Bun.which("aarch64-linux-gnu-gcc");
+  // Debian's musl-dev:arm64 (scripts/install-toolchains.sh) brings aarch64 musl with the specs musl-gcc uses.
+  const AARCH64_MUSL_SPECS = "/usr/lib/aarch64-linux-musl/musl-gcc.specs";
+  const one = (cc: string | null | undefined) => (cc ? [cc] : undefined);
+  const COMPILERS: readonly (readonly [FixtureTarget, readonly string[] | undefined])[] = [
+    ["x86_64-linux-gnu", one(Bun.which("x86_64-linux-gnu-gcc") ?? (process.arch === "x64" ? CC : undefined))],
+    ["aarch64-linux-gnu", one(AARCH64_GCC ?? (process.arch === "arm64" ? CC : undefined))],
+    // musl-gcc builds for the architecture it was packaged for.
+    ["x86_64-linux-musl", one(muslBuilds === "x86_64" ? MUSL_GCC : undefined)],
+    [
+      "aarch64-linux-musl",
+      muslBuilds === "aarch64"
+        ? one(MUSL_GCC)
+        : AARCH64_GCC && existsSync(AARCH64_MUSL_SPECS)
+          ? [AARCH64_GCC, "-specs", AARCH64_MUSL_SPECS]
+          : undefined,
+    ],
+  ];
   for (const [target, cc] of COMPILERS) {
-    describe.skipIf(!cc)(`compiled by ${target}-gcc`, () => {
-      const files = snapshotFiles(target);
-      for (const header of [files.layoutsH, files.sharedH]) {
-        test(`${header} compiles with -Wall -Werror and its asserts hold`, async () => {
+    describe.skipIf(!cc)(
+      `compiled by ${target}-gcc${cc ? "" : " (skipped: no compiler for it installed)"}`,
+      () => {
+        const files = snapshotFiles(target);
+        for (const header of [files.layoutsH, files.sharedH]) {
+          test(`${header} compiles with -Wall -Werror and its asserts hold`, async () => {
+            const dir = tempDir();
+            try {
+              await Bun.write(join(dir, "t.c"), `#include "${header}"\nint main(void) { return 0; }\n`);
+              const r = await run([
+                ...(cc as readonly string[]),
+                "-std=c11",
+                "-Wall",
+                "-Werror",
+                `-I${FIXTURES}`,
+                "-c",
+                join(dir, "t.c"),
+                "-o",
+                join(dir, "t.o"),
+              ]);
+              expect(r.stderr).toBe("");
+              expect(r.exitCode).toBe(0);
+            } finally {
+              rmSync(dir, { recursive: true, force: true });
+            }
+          }, 60_000);
+        }
+
+        test("a layout that disagrees with the compiler fails to compile, naming the field", async () => {
+          const right = fixtureLayouts(target).Point;
+          const wrong: StructLayout = {
+            ...right,
+            fields: [
+              right.fields[0] as StructLayout["fields"][0],
+              { ...(right.fields[1] as StructLayout["fields"][0]), offset: 12 },
+            ],
+          };
           const dir = tempDir();
           try {
-            await Bun.write(join(dir, "t.c"), `#include "${header}"\nint main(void) { return 0; }\n`);
+            await Bun.write(join(dir, "w.h"), emitCHeader([wrong], { schemaPath: "w.ts" }));
+            await Bun.write(join(dir, "t.c"), '#include "w.h"\n');
             const r = await run([
-              cc as string,
+              ...(cc as readonly string[]),
               "-std=c11",
               "-Wall",
               "-Werror",
-              `-I${FIXTURES}`,
               "-c",
               join(dir, "t.c"),
               "-o",
               join(dir, "t.o"),
             ]);
-            expect(r.stderr).toBe("");
-            expect(r.exitCode).toBe(0);
+            expect(r.exitCode).not.toBe(0);
+            expect(r.stderr).toContain("Point.y: offset 12 in the schema");
+            expect(r.stderr).not.toContain("#error");
           } finally {
             rmSync(dir, { recursive: true, force: true });
           }
         }, 60_000);
-      }
-
-      test("a layout that disagrees with the compiler fails to compile, naming the field", async () => {
-        const right = fixtureLayouts(target).Point;
-        const wrong: StructLayout = {
-          ...right,
-          fields: [
-            right.fields[0] as StructLayout["fields"][0],
-            { ...(right.fields[1] as StructLayout["fields"][0]), offset: 12 },
-          ],
-        };
-        const dir = tempDir();
-        try {
-          await Bun.write(join(dir, "w.h"), emitCHeader([wrong], { schemaPath: "w.ts" }));
-          await Bun.write(join(dir, "t.c"), '#include "w.h"\n');
-          const r = await run([
-            cc as string,
-            "-std=c11",
-            "-Wall",
-            "-Werror",
-            "-c",
-            join(dir, "t.c"),
-            "-o",
-            join(dir, "t.o"),
-          ]);
-          expect(r.exitCode).not.toBe(0);
-          expect(r.stderr).toContain("Point.y: offset 12 in the schema");
-          expect(r.stderr).not.toContain("#error");
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      }, 60_000);
-    });
+      },
+    );
   }
 });
