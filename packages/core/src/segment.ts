@@ -1,6 +1,6 @@
-import { toArrayBuffer } from "bun:ffi";
 import { readdirSync, statSync } from "node:fs";
 import { ShmArgumentError, ShmError } from "./errors.ts";
+import { backend } from "./internal/ffi/index.ts";
 import { growTo } from "./internal/grow.ts";
 import { locksHeldIn } from "./internal/held-locks.ts";
 import {
@@ -352,7 +352,7 @@ export class Segment implements Disposable {
   /** An ArrayBuffer over the whole mapping (the same one every time). Detached by `close()`. */
   get buffer(): ArrayBuffer {
     this.#assertOpen("buffer");
-    this.#buffer ??= toArrayBuffer(this.#address as NativePointer, 0, this.size);
+    this.#buffer ??= backend().view(this.#address, this.size);
     return this.#buffer;
   }
 

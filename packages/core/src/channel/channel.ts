@@ -1,5 +1,6 @@
 import { ShmArgumentError, ShmError } from "../errors.ts";
 import { openSized } from "../internal/open-sized.ts";
+import { sleepSync } from "../internal/sleep.ts";
 import { Segment } from "../segment.ts";
 import { WaitWord } from "../sync/wait-word.ts";
 import { claim, unclaim } from "./claim.ts";
@@ -187,7 +188,7 @@ export class Channel implements Disposable {
             detail: "the channel header was never marked ready: its creator died or is not a shmkit channel",
           });
         }
-        Bun.sleepSync(1);
+        sleepSync(1);
       }
       const shape = readHeader(words, segment.size, segment.name, {
         ...(expect.kind === undefined ? {} : { kind: expect.kind }),

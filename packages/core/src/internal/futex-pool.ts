@@ -1,5 +1,8 @@
 import { ShmError } from "../errors.ts";
-import { type FutexReply, type FutexRequest, futexThreadSource } from "./futex-worker.ts";
+import { backend } from "./ffi/index.ts";
+import type { FutexRequest, WaitThread } from "./ffi/port.ts";
+import { FUTEX_WAIT, sysFutex } from "./futex.ts";
+import { libcPath } from "./libc/index.ts";
 import { EAGAIN, EINTR, ETIMEDOUT } from "./libc/pthread.ts";
 import { Timespec } from "./timespec.ts";
 
@@ -23,7 +26,7 @@ interface Pending {
 }
 
 interface Thread {
-  worker: Worker;
+  worker: WaitThread;
   /**
    * The thread's time-out, in memory shared with it: a request says only whether to use it. Copying a typed
    * array into every message instead cost about 1.5 µs per wait.
@@ -37,7 +40,6 @@ const TIMED_OUT: PoolWaitResult = Object.freeze({ result: "timed-out", errno: 0 
 
 const idle: Thread[] = [];
 let busy = 0;
-let threadUrl: string | undefined;
 
 /**
  * Runs one FUTEX_WAIT on a pool thread and resolves with its outcome, leaving the JS thread free. A thread that
@@ -79,7 +81,7 @@ function post(thread: Thread, pending: Pending): boolean {
     thread.time.setRelative(remaining);
   }
   const request: FutexRequest = { address: pending.address, expected: pending.expected, timed };
-  thread.worker.postMessage(request);
+  thread.worker.post(request);
   return true;
 }
 
@@ -92,32 +94,27 @@ function settle(thread: Thread, outcome: PoolWaitResult): void {
 }
 
 function spawn(): Thread {
-  // A Blob URL, not a file next to this one, so that the thread survives bundling (see futex-worker.ts).
-  threadUrl ??= URL.createObjectURL(new Blob([futexThreadSource()], { type: "text/javascript" }));
-  const worker = new Worker(threadUrl, { smol: true });
-  const thread: Thread = {
-    worker,
-    time: new Timespec(new Uint32Array(new SharedArrayBuffer(16))),
-    pending: undefined,
-  };
-  worker.postMessage(thread.time.words);
-  worker.onmessage = (event: MessageEvent<FutexReply>) => {
-    const pending = thread.pending;
-    if (!pending) return;
-    const errno = event.data;
-    // EINTR: a signal was handled on that thread; wait again on it for the time left.
-    if (errno === EINTR && post(thread, pending)) return;
-    if (errno === 0 || errno === EAGAIN) settle(thread, OK);
-    else if (errno === ETIMEDOUT || errno === EINTR) settle(thread, TIMED_OUT);
-    else settle(thread, { result: "error", errno });
-  };
-  worker.onerror = (event: ErrorEvent) => {
-    const pending = thread.pending;
-    thread.pending = undefined;
-    if (pending) busy--;
-    worker.terminate();
-    pending?.reject(new Error(`shmkit futex wait thread failed: ${event.message}`));
-  };
+  const time = new Timespec(new Uint32Array(new SharedArrayBuffer(16)));
+  const thread: Thread = { worker: undefined as unknown as WaitThread, time, pending: undefined };
+  const config = { nr: sysFutex(), op: FUTEX_WAIT, libcPath: libcPath() };
+  thread.worker = backend().startWaitThread(config, time.words, {
+    reply(errno) {
+      const pending = thread.pending;
+      if (!pending) return;
+      // EINTR: a signal was handled on that thread; wait again on it for the time left.
+      if (errno === EINTR && post(thread, pending)) return;
+      if (errno === 0 || errno === EAGAIN) settle(thread, OK);
+      else if (errno === ETIMEDOUT || errno === EINTR) settle(thread, TIMED_OUT);
+      else settle(thread, { result: "error", errno });
+    },
+    error(message) {
+      const pending = thread.pending;
+      thread.pending = undefined;
+      if (pending) busy--;
+      thread.worker.terminate();
+      pending?.reject(new Error(`shmkit futex wait thread failed: ${message}`));
+    },
+  });
   return thread;
 }
 

@@ -1,5 +1,6 @@
 import { ShmError } from "../errors.ts";
 import { type OpenOptions, Segment } from "../segment.ts";
+import { sleepSync } from "./sleep.ts";
 
 // A creator makes a segment in two steps, `shm_open(O_CREAT)` then `ftruncate`, and an opener can come in between:
 // the name exists and is empty. `Segment.open` refuses an empty segment (ESIZE: there is nothing to map); openers
@@ -42,7 +43,7 @@ export function openSized(
       segment = Segment.open(name, options);
     } catch (error) {
       if (!stillEmpty(error, deadline)) throw error;
-      Bun.sleepSync(1);
+      sleepSync(1);
       continue;
     }
     return atLeast(segment, minSize, call);

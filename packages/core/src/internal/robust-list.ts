@@ -1,5 +1,5 @@
-import { ptr, read, toArrayBuffer } from "bun:ffi";
 import { ShmError } from "../errors.ts";
+import { backend } from "./ffi/index.ts";
 import { lastErrno } from "./libc/errno.ts";
 import { rawSyscall } from "./libc/index.ts";
 import { ENOTSUP } from "./libc/pthread.ts";
@@ -70,7 +70,7 @@ let supported: boolean | undefined;
  */
 function headAddress(): number | null {
   out[0] = 0n;
-  const rc = rawSyscall()(numbers().getRobustList, 0, ptr(out), ptr(out, 8), 0, 0, 0);
+  const rc = rawSyscall()(numbers().getRobustList, 0, out, out.subarray(1), 0, 0, 0);
   if (rc === 0) return Number(out[0]);
   const errno = lastErrno();
   if (errno === ENOSYS) return null;
@@ -100,30 +100,31 @@ export function abandonRobustMutex(mutex: number, libc: RobustLibc, label: strin
   if (head === null || head === 0) {
     throw refuse(label, "this thread has no robust futex list, so it cannot hold a robust mutex");
   }
-  const futexOffset = Number(read.i64(head, 8));
+  const view = backend().view;
+  const headWords = new BigInt64Array(view(head, 24)); // list, futex_offset, list_op_pending
+  const futexOffset = Number(headWords[1]);
   if (futexOffset !== links.word - links.entry) {
     throw refuse(
       label,
       `this thread's robust list has futex_offset ${futexOffset}, not the ${links.word - links.entry} of ${libc}; shmkit does not know this libc's mutex layout`,
     );
   }
-  const word = new Int32Array(toArrayBuffer(mutex + links.word, 0, 4));
+  const word = new Int32Array(view(mutex + links.word, 4));
   const tid = rawSyscall()(numbers().gettid, 0, 0, 0, 0, 0, 0);
   if (((Atomics.load(word, 0) as number) & FUTEX_TID_MASK) !== tid) {
     throw refuse(label, "this thread does not hold the mutex");
   }
   const entry = mutex + links.entry;
-  const node = new BigUint64Array(toArrayBuffer(entry - 8, 0, 16)); // [prev, next]
+  const node = new BigUint64Array(view(entry - 8, 16)); // [prev, next]
   const prevRaw = node[0] as bigint;
   const nextRaw = node[1] as bigint;
   const prev = Number(prevRaw & ~1n);
   const next = Number(nextRaw & ~1n);
   if (prev === 0 || next === 0) throw refuse(label, "the mutex is not linked on this thread's robust list");
 
-  const headWords = new BigUint64Array(toArrayBuffer(head, 0, 24)); // list, futex_offset, list_op_pending
   headWords[2] = BigInt(entry);
-  new BigUint64Array(toArrayBuffer(prev, 0, 8))[0] = nextRaw; // the predecessor (or the head) skips us
-  if (next !== head || links.headHasPrev) new BigUint64Array(toArrayBuffer(next - 8, 0, 8))[0] = prevRaw;
+  new BigUint64Array(view(prev, 8))[0] = nextRaw; // the predecessor (or the head) skips us
+  if (next !== head || links.headHasPrev) new BigUint64Array(view(next - 8, 8))[0] = prevRaw;
   node[0] = 0n;
   node[1] = 0n;
   // One syscall sets the word to FUTEX_OWNER_DIED and wakes every waiter, so no death of this thread can fall

@@ -1,15 +1,15 @@
-import { read } from "bun:ffi";
 import { constants } from "node:os";
+import { backend } from "../ffi/index.ts";
 import { libc } from "./index.ts";
 
 /**
  * errno of the calling thread. Call it right after the failing libc call and before anything else that
- * could call into libc: bun:ffi calls run on the JS thread, so nothing runs in between.
+ * could call into libc: FFI calls run on the JS thread, so nothing runs in between.
  */
 export function lastErrno(): number {
   const location = libc().__errno_location();
   if (location === null) return 0;
-  return read.i32(location, 0);
+  return backend().readI32(location);
 }
 
 let names: Map<number, string> | undefined;

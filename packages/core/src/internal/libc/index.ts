@@ -1,8 +1,8 @@
-import { dlopen, FFIType } from "bun:ffi";
+import { backend } from "../ffi/index.ts";
+import type { Functions } from "../ffi/port.ts";
 import { allSymbols, optionalPthreadSymbols } from "./symbols.ts";
 
-type Library = ReturnType<typeof dlopen<typeof allSymbols>>;
-export type Libc = Library["symbols"];
+export type Libc = Functions<typeof allSymbols>;
 
 // glibc first, then musl's loader, which is also its libc.
 const CANDIDATES = ["libc.so.6", "/lib/ld-musl-x86_64.so.1", "/lib/ld-musl-aarch64.so.1", "libc.so"];
@@ -11,8 +11,9 @@ let opened: Libc | undefined;
 let openedPath: string | undefined;
 
 /**
- * The one place shmkit opens libc. Lazy and memoised: importing `@shmkit/core` does nothing, and an
- * unsupported platform fails here, on first use, with a message that says what is supported.
+ * The one place shmkit opens libc, through this runtime's FFI back-end (`internal/ffi`). Lazy and memoised:
+ * importing `@shmkit/core` does nothing, and an unsupported platform or runtime fails here, on first use, with a
+ * message that says what is supported.
  */
 export function libc(): Libc {
   if (opened) return opened;
@@ -22,29 +23,28 @@ export function libc(): Libc {
         "macOS lacks robust and process-shared pthread objects, see DESIGN.md.",
     );
   }
+  const ffi = backend();
   const failures: string[] = [];
   for (const path of CANDIDATES) {
     try {
-      opened = dlopen(path, allSymbols).symbols;
+      opened = ffi.open(path, allSymbols);
       openedPath = path;
       return opened;
     } catch (error) {
       failures.push(`${path}: ${(error as Error).message}`);
     }
   }
-  throw new Error(`@shmkit/core could not open libc:\n  ${failures.join("\n  ")}`);
+  throw new Error(`@shmkit/core could not open libc through ${ffi.name}:\n  ${failures.join("\n  ")}`);
 }
 
-/** The path `libc()` opened libc by (opening it first), for threads that open it themselves (futex-worker.ts). */
+/** The path `libc()` opened libc by (opening it first), for threads that open it themselves (futex waits). */
 export function libcPath(): string {
   libc();
   return openedPath as string;
 }
 
 type OptionalName = keyof typeof optionalPthreadSymbols;
-type OptionalSymbols = {
-  [K in OptionalName]?: ReturnType<typeof dlopen<Pick<typeof optionalPthreadSymbols, K>>>["symbols"][K];
-};
+type OptionalSymbols = Partial<Functions<typeof optionalPthreadSymbols>>;
 
 let optional: OptionalSymbols | undefined;
 
@@ -58,8 +58,7 @@ export function optionalSymbols(): OptionalSymbols {
   const found: OptionalSymbols = {};
   for (const name of Object.keys(optionalPthreadSymbols) as OptionalName[]) {
     try {
-      const library = dlopen(openedPath as string, { [name]: optionalPthreadSymbols[name] });
-      Object.assign(found, library.symbols);
+      Object.assign(found, backend().open(openedPath as string, { [name]: optionalPthreadSymbols[name] }));
     } catch {
       // Not in this libc: callers fall back to the older call.
     }
@@ -68,23 +67,22 @@ export function optionalSymbols(): OptionalSymbols {
   return optional;
 }
 
-type Word = number | bigint;
-type RawSyscall = (nr: number, a: Word, b: Word, c: Word, d: Word, e: Word, f: Word) => number;
+const rawSyscallSymbols = {
+  syscall: { args: ["i64", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr"], returns: "i64" },
+} as const;
+
+type RawSyscall = Functions<typeof rawSyscallSymbols>["syscall"];
 let raw: RawSyscall | undefined;
 
 /**
- * `syscall(nr, a, b, c, d, e, f)` with six pointer-sized integer arguments (pass 0 for unused ones), returning -1
- * with errno set on failure. The one in `libc()` is declared for futex waits (a pointer, two ints and a
- * pointer); robust-list calls and FUTEX_WAKE_OP need pointer-sized arguments in other places, so this is a second
- * declaration of the same function, opened once.
+ * `syscall(nr, a, b, c, d, e, f)` with six pointer-sized arguments (numbers, or typed arrays passed by address;
+ * 0 for unused ones), returning -1 with errno set on failure. The one in `libc()` is declared for futex waits (a
+ * pointer, two ints and a pointer); robust-list calls and FUTEX_WAKE_OP need pointer-sized arguments in other
+ * places, so this is a second declaration of the same function, opened once.
  */
 export function rawSyscall(): RawSyscall {
   if (raw) return raw;
   libc();
-  const word = FFIType.u64;
-  const { symbols } = dlopen(openedPath as string, {
-    syscall: { args: [FFIType.i64, word, word, word, word, word, word], returns: FFIType.i64_fast },
-  });
-  raw = symbols.syscall as RawSyscall;
+  raw = backend().open(openedPath as string, rawSyscallSymbols).syscall;
   return raw;
 }
