@@ -1,5 +1,8 @@
 import type * as BunFfi from "bun:ffi";
+import type * as NodeFfi from "node:ffi";
+import type * as WorkerThreads from "node:worker_threads";
 import { bunBackend } from "./bun.ts";
+import { nodeBackend } from "./node.ts";
 import type { Backend } from "./port.ts";
 
 export type { Backend } from "./port.ts";
@@ -20,5 +23,15 @@ function choose(): Backend {
   const builtin = (id: string): unknown => process.getBuiltinModule?.(id);
   const versions = process.versions as Record<string, string | undefined>;
   if (versions.bun) return bunBackend(builtin("bun:ffi") as typeof BunFfi);
-  throw new Error("@shmkit/core runs on Bun (bun:ffi) for now");
+  if (versions.node) {
+    const ffi = builtin("node:ffi") as typeof NodeFfi | undefined;
+    if (ffi?.dlopen) return nodeBackend(ffi, builtin("node:worker_threads") as typeof WorkerThreads);
+    const major = Number(versions.node.split(".")[0]);
+    throw new Error(
+      major >= 26
+        ? `@shmkit/core needs node:ffi, which this Node ${versions.node} does not offer: run node without --no-experimental-ffi, and with --allow-ffi under the permission model`
+        : `@shmkit/core needs node:ffi, which Node ${versions.node} does not have: use Node 26 or later, or Bun`,
+    );
+  }
+  throw new Error("@shmkit/core runs on Bun and on Node 26+ (node:ffi) for now; this runtime has neither");
 }
