@@ -1,13 +1,14 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { SchemaError } from "../../src/dsl/errors.ts";
 import { emitCHeader, emitTypeScript } from "../../src/emit/index.ts";
 import type { StructLayout } from "../../src/layout/ir.ts";
+import { GCC } from "../fuzz/support/compilers.ts";
 import { generatedHeader, generatedTypeScript } from "./fixtures/generate.ts";
 import { fixtureLayouts, offsetOf } from "./fixtures/layouts.ts";
 import { FIXTURE_TARGETS, type FixtureTarget, snapshotFiles } from "./fixtures/targets.ts";
-import { CC, FIXTURES, run, tempDir } from "./helpers.ts";
+import { FIXTURES, run, tempDir } from "./helpers.ts";
 
 const TSC = join(import.meta.dir, "../../../../node_modules/.bin/tsc");
 
@@ -226,28 +227,9 @@ describe("emitCHeader", () => {
 
   // Each target's headers are compiled by a gcc for that target: Debian names its native gcc <target>-gcc and ships
   // the other as a cross compiler (scripts/install-toolchains.sh installs it). A target without one is skipped.
-  const MUSL_GCC = Bun.which("musl-gcc");
-  const muslBuilds = MUSL_GCC
-    ? Bun.spawnSync([MUSL_GCC, "-dumpmachine"]).stdout.toString().split("-")[0]
-    : "";
-  const AARCH64_GCC = Bun.which("aarch64-linux-gnu-gcc");
-  // Debian's musl-dev:arm64 (scripts/install-toolchains.sh) brings aarch64 musl with the specs musl-gcc uses.
-  const AARCH64_MUSL_SPECS = "/usr/lib/aarch64-linux-musl/musl-gcc.specs";
-  const one = (cc: string | null | undefined) => (cc ? [cc] : undefined);
-  const COMPILERS: readonly (readonly [FixtureTarget, readonly string[] | undefined])[] = [
-    ["x86_64-linux-gnu", one(Bun.which("x86_64-linux-gnu-gcc") ?? (process.arch === "x64" ? CC : undefined))],
-    ["aarch64-linux-gnu", one(AARCH64_GCC ?? (process.arch === "arm64" ? CC : undefined))],
-    // musl-gcc builds for the architecture it was packaged for.
-    ["x86_64-linux-musl", one(muslBuilds === "x86_64" ? MUSL_GCC : undefined)],
-    [
-      "aarch64-linux-musl",
-      muslBuilds === "aarch64"
-        ? one(MUSL_GCC)
-        : AARCH64_GCC && existsSync(AARCH64_MUSL_SPECS)
-          ? [AARCH64_GCC, "-specs", AARCH64_MUSL_SPECS]
-          : undefined,
-    ],
-  ];
+  const COMPILERS: readonly (readonly [FixtureTarget, readonly string[] | undefined])[] = FIXTURE_TARGETS.map(
+    (target) => [target, GCC[target]] as const,
+  );
   for (const [target, cc] of COMPILERS) {
     describe.skipIf(!cc)(
       `compiled by ${target}-gcc${cc ? "" : " (skipped: no compiler for it installed)"}`,

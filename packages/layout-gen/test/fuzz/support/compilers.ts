@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { TargetName } from "@shmkit/core/targets";
 
 /** How to ask a compiler about one target, and whether it has that target's libc headers (pthread.h). */
@@ -18,11 +19,39 @@ const hostIsX64Glibc = process.arch === "x64" && process.platform === "linux";
 // hosts, so it is the x86_64 compiler wherever it is installed; a plain `gcc` is one only on an x86_64 host.
 const x64Gcc = which("x86_64-linux-gnu-gcc") ? "x86_64-linux-gnu-gcc" : hostIsX64Glibc ? "gcc" : undefined;
 
-/** True where musl-gcc builds for x86_64 (musl-tools is per architecture: on an aarch64 host it builds aarch64). */
-function muslGccIsX64(): boolean {
-  if (!which("musl-gcc")) return false;
-  return Bun.spawnSync(["musl-gcc", "-dumpmachine"]).stdout.toString().startsWith("x86_64-");
+/** What musl-gcc (musl-tools) builds for: it is per architecture, so on an aarch64 host it builds aarch64. */
+const muslGccBuilds: string | undefined = which("musl-gcc")
+  ? Bun.spawnSync(["musl-gcc", "-dumpmachine"]).stdout.toString().split("-")[0]
+  : undefined;
+
+/**
+ * gcc for a musl target: Debian's musl-gcc is a gcc run with musl's specs, so wherever the target's gcc and musl's
+ * specs are installed (musl-tools for the host's architecture; musl-dev:<arch> for another, as
+ * scripts/install-toolchains.sh installs aarch64's), that is the target's musl compiler, on any host. Else
+ * musl-gcc, where it builds for the target.
+ */
+function muslGcc(arch: "x86_64" | "aarch64", gcc: string | undefined): string[] | undefined {
+  const specs = `/usr/lib/${arch}-linux-musl/musl-gcc.specs`;
+  if (gcc !== undefined && which(gcc) && existsSync(specs)) return [gcc, "-specs", specs];
+  return muslGccBuilds === arch ? ["musl-gcc"] : undefined;
 }
+
+const aarch64Gcc = which("aarch64-linux-gnu-gcc")
+  ? "aarch64-linux-gnu-gcc"
+  : process.arch === "arm64" && process.platform === "linux"
+    ? "gcc"
+    : undefined;
+
+type LinuxTarget = Extract<TargetName, `${string}-linux-${string}`>;
+
+/** The gcc command for each Linux target, with its libc's headers; undefined where this machine has none. */
+export const GCC: Readonly<Record<LinuxTarget, readonly string[] | undefined>> = {
+  "x86_64-linux-gnu": x64Gcc !== undefined && which(x64Gcc) ? [x64Gcc] : undefined,
+  "aarch64-linux-gnu": aarch64Gcc !== undefined ? [aarch64Gcc] : undefined,
+  "i686-linux-gnu": which("i686-linux-gnu-gcc") ? ["i686-linux-gnu-gcc"] : undefined,
+  "x86_64-linux-musl": muslGcc("x86_64", x64Gcc),
+  "aarch64-linux-musl": muslGcc("aarch64", aarch64Gcc),
+};
 
 /** The compiler for every target this machine can check, cross ones compile-only. */
 export function targetCompilers(): TargetCompiler[] {
@@ -59,11 +88,14 @@ export function targetCompilers(): TargetCompiler[] {
   );
   add(
     "x86_64-linux-musl",
-    ["musl-gcc"],
+    [...(GCC["x86_64-linux-musl"] ?? ["musl-gcc"])],
     true,
-    muslGccIsX64(),
-    "needs musl-gcc (musl-tools) that builds for x86_64",
+    GCC["x86_64-linux-musl"] !== undefined,
+    "needs musl for x86_64: musl-tools on an x86_64 host (scripts/install-toolchains.sh)",
   );
+  // aarch64 musl with its headers where installed (musl-dev:arm64); clang without libc headers below either way.
+  const aarch64Musl = GCC["aarch64-linux-musl"];
+  if (aarch64Musl) add("aarch64-linux-musl", [...aarch64Musl], true, true, "");
   const clang = which("clang");
   add(
     "aarch64-linux-musl",
