@@ -10,10 +10,11 @@ import { cleanUpSegments, run, tempDir, uniqueName } from "./helpers.ts";
 cleanUpSegments();
 
 // A 32-bit C program and this 64-bit process on one typed segment. The i686 program is linked statically, so it
-// needs no i386 libraries, and runs natively on an x86_64 kernel (IA-32 emulation); elsewhere these tests skip.
+// needs no i386 libraries; it runs where the kernel runs i686 programs (an x86_64 kernel with IA-32 emulation, also
+// under qemu-aarch64); elsewhere these tests skip, saying so.
 const I686_CC = Bun.which("i686-linux-gnu-gcc");
 const canRunI686 = (() => {
-  if (!I686_CC || process.arch !== "x64") return false;
+  if (!I686_CC) return false;
   const dir = tempDir();
   try {
     const src = join(dir, "probe.c");
@@ -35,7 +36,7 @@ const Tick = struct("Tick", {
   hits: t.atomic(t.u32),
   symbol: t.char(16),
 });
-// `b` is at 4 on i686 and at 8 on x86_64.
+// `b` is at 4 on i686 and at 8 on the 64-bit targets.
 const Moves = struct("Moves", { a: t.u32, b: t.u64, c: t.u32 });
 
 /**
@@ -112,76 +113,79 @@ interface Opener {
   open(name: string, options: { timeoutMs: number }): TypedSegment<Record<string, unknown>>;
 }
 
-describe.skipIf(!canRunI686)("typed segments between an i686 C program and this x86_64 process", () => {
-  let dir = "";
-  beforeAll(() => {
-    dir = tempDir();
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+describe.skipIf(!canRunI686)(
+  `typed segments between an i686 C program and this 64-bit process${canRunI686 ? "" : " (skipped: no i686-linux-gnu-gcc, or this kernel does not run i686 programs)"}`,
+  () => {
+    let dir = "";
+    beforeAll(() => {
+      dir = tempDir();
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test("a layout both targets place alike has one fingerprint, and the segment is shared both ways", async () => {
-    const i686 = layoutOf(Tick, { target: "i686-linux-gnu" });
-    const here = layoutOf(Tick, { target: hostTarget().name });
-    expect(i686.align).toBe(4);
-    expect(here.align).toBe(8);
-    expect(i686.fingerprint).toBe(here.fingerprint);
-    const prog = await build(
-      dir,
-      i686,
-      program(
-        "Tick",
-        's->seq = 0x123456789ULL; s->price = 101.25; s->qty = -7; atomic_store(&s->hits, 1); strcpy(s->symbol, "ABC");',
-        'printf("%s %u %d\\n", h->target, atomic_load(&s->hits), s->qty);',
-      ),
-    );
-    const name = uniqueName("i686-tick");
-    const made = await run([prog, "create", name]);
-    expect(made.stderr).toBe("");
-    expect(made.exitCode).toBe(0);
-    expect(made.stdout).toBe("4\n"); // a 32-bit program indeed
-    const Generated = (await accessors(dir, here)) as unknown as Opener;
-    using shm = Generated.open(name, { timeoutMs: 5000 });
-    const d = shm.data as {
-      seq: bigint;
-      price: number;
-      qty: number;
-      symbol: string;
-      hits: { add(n: number): number };
-    };
-    expect([d.seq, d.price, d.qty, d.symbol]).toEqual([0x123456789n, 101.25, -7, "ABC"]);
-    d.hits.add(41);
-    d.qty = 12;
-    const checked = await run([prog, "check", name]);
-    expect(checked.stderr).toBe("");
-    expect(checked.exitCode).toBe(0);
-    expect(checked.stdout).toBe("i686-linux-gnu 42 12\n");
-  }, 120_000);
+    test("a layout both targets place alike has one fingerprint, and the segment is shared both ways", async () => {
+      const i686 = layoutOf(Tick, { target: "i686-linux-gnu" });
+      const here = layoutOf(Tick, { target: hostTarget().name });
+      expect(i686.align).toBe(4);
+      expect(here.align).toBe(8);
+      expect(i686.fingerprint).toBe(here.fingerprint);
+      const prog = await build(
+        dir,
+        i686,
+        program(
+          "Tick",
+          's->seq = 0x123456789ULL; s->price = 101.25; s->qty = -7; atomic_store(&s->hits, 1); strcpy(s->symbol, "ABC");',
+          'printf("%s %u %d\\n", h->target, atomic_load(&s->hits), s->qty);',
+        ),
+      );
+      const name = uniqueName("i686-tick");
+      const made = await run([prog, "create", name]);
+      expect(made.stderr).toBe("");
+      expect(made.exitCode).toBe(0);
+      expect(made.stdout).toBe("4\n"); // a 32-bit program indeed
+      const Generated = (await accessors(dir, here)) as unknown as Opener;
+      using shm = Generated.open(name, { timeoutMs: 5000 });
+      const d = shm.data as {
+        seq: bigint;
+        price: number;
+        qty: number;
+        symbol: string;
+        hits: { add(n: number): number };
+      };
+      expect([d.seq, d.price, d.qty, d.symbol]).toEqual([0x123456789n, 101.25, -7, "ABC"]);
+      d.hits.add(41);
+      d.qty = 12;
+      const checked = await run([prog, "check", name]);
+      expect(checked.stderr).toBe("");
+      expect(checked.exitCode).toBe(0);
+      expect(checked.stdout).toBe("i686-linux-gnu 42 12\n");
+    }, 120_000);
 
-  test("a layout that differs is refused, naming both targets and the first field that differs", async () => {
-    const i686 = layoutOf(Moves, { target: "i686-linux-gnu" });
-    const here = layoutOf(Moves, { target: hostTarget().name });
-    expect(i686.fingerprint).not.toBe(here.fingerprint);
-    const prog = await build(dir, i686, program("Moves", "s->a = 1; s->b = 2; s->c = 3;", ""));
-    const name = uniqueName("i686-moves");
-    const made = await run([prog, "create", name]);
-    expect(made.stderr).toBe("");
-    expect(made.exitCode).toBe(0);
-    const Generated = (await accessors(dir, here)) as unknown as Opener;
-    let error: unknown;
-    try {
-      Generated.open(name, { timeoutMs: 5000 }).close();
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ShmError);
-    expect((error as ShmError).code).toBe("EFINGERPRINT");
-    const message = (error as ShmError).message;
-    expect(message).toContain(
-      `struct Moves laid out for i686-linux-gnu with fingerprint ${i686.fingerprint}`,
-    );
-    expect(message).toContain(
-      `expects Moves laid out for ${here.target} with fingerprint ${here.fingerprint}`,
-    );
-    expect(message).toContain(`field b is at offset 8 on ${here.target} and 4 on i686-linux-gnu`);
-  }, 120_000);
-});
+    test("a layout that differs is refused, naming both targets and the first field that differs", async () => {
+      const i686 = layoutOf(Moves, { target: "i686-linux-gnu" });
+      const here = layoutOf(Moves, { target: hostTarget().name });
+      expect(i686.fingerprint).not.toBe(here.fingerprint);
+      const prog = await build(dir, i686, program("Moves", "s->a = 1; s->b = 2; s->c = 3;", ""));
+      const name = uniqueName("i686-moves");
+      const made = await run([prog, "create", name]);
+      expect(made.stderr).toBe("");
+      expect(made.exitCode).toBe(0);
+      const Generated = (await accessors(dir, here)) as unknown as Opener;
+      let error: unknown;
+      try {
+        Generated.open(name, { timeoutMs: 5000 }).close();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ShmError);
+      expect((error as ShmError).code).toBe("EFINGERPRINT");
+      const message = (error as ShmError).message;
+      expect(message).toContain(
+        `struct Moves laid out for i686-linux-gnu with fingerprint ${i686.fingerprint}`,
+      );
+      expect(message).toContain(
+        `expects Moves laid out for ${here.target} with fingerprint ${here.fingerprint}`,
+      );
+      expect(message).toContain(`field b is at offset 8 on ${here.target} and 4 on i686-linux-gnu`);
+    }, 120_000);
+  },
+);
