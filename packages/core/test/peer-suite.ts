@@ -150,12 +150,13 @@ export function peerSuite(runtime: string, command: readonly string[]): void {
     await ReadyWord.at(seg, 0).waitReadyAsync({ timeoutMs: 20_000 });
     expect(words[0]).toBe(42);
     expect(ReadyWord.at(seg, 0).initOnce(() => {})).toBe("attached");
-    await Bun.sleep(100); // ${runtime}'s timer ticks every 5 ms while it waits
+    expect(await peer.until("waiting")).toContain("waiting");
+    await Bun.sleep(200); // ${runtime}'s timer ticks every 5 ms while it waits
     expect(ReadyWord.at(seg, 4).initOnce(() => (words[1] = 43))).toBe("initialised");
     const out = await peer.until("second");
     await peer.child.exited;
     expect(peer.child.exitCode).toBe(0);
-    const match = /^initialised\nsecond (\d+) ticks (\d+)\n$/.exec(out);
+    const match = /^initialised\nwaiting\nsecond (\d+) ticks (\d+)\n$/.exec(out);
     expect(match?.[1]).toBe("43");
     expect(Number(match?.[2])).toBeGreaterThan(5);
   }, 60_000);
