@@ -376,6 +376,9 @@ export function getTargetOrThrow(name: string): Target {
 
 /** True when this Linux process runs on musl (Alpine) rather than glibc. */
 function isMusl(): boolean {
+  // Deno's process.report needs --allow-sys and makes its header up; Deno.build says what Deno was built for.
+  const deno = (globalThis as { Deno?: { build?: { env?: string } } }).Deno;
+  if (deno) return deno.build?.env === "musl";
   // glibc fills in the glibc version in process.report's header; musl leaves it out.
   const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)
     ?.header;

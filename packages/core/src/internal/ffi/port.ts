@@ -1,6 +1,6 @@
 /**
  * The FFI port: everything core needs from a runtime's foreign function interface, and nothing more. One back-end
- * per runtime implements it (`bun.ts`, `node.ts`); everything above it is runtime-neutral TypeScript over
+ * per runtime implements it (`bun.ts`, `node.ts`, `deno.ts`); everything above it is runtime-neutral TypeScript over
  * ArrayBuffers. Addresses are JS numbers on this side (x86_64 and aarch64 user addresses fit in 2^53); a back-end
  * whose FFI takes bigint pointers converts. See docs/DESIGN.md, "The FFI port".
  */
@@ -68,7 +68,7 @@ export interface WaitThreadEvents {
 }
 
 export interface Backend {
-  /** `bun:ffi`, `node:ffi`: said in errors and by `shmkit doctor`. */
+  /** `bun:ffi`, `node:ffi`, `Deno.dlopen`: said in errors and by `shmkit doctor`. */
   readonly name: string;
   /** Opens `path` and binds `declarations`; throws if the library or a symbol is missing. */
   open<D extends Declarations>(path: string, declarations: D): Functions<D>;

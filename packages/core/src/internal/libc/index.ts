@@ -86,3 +86,21 @@ export function rawSyscall(): RawSyscall {
   raw = backend().open(openedPath as string, rawSyscallSymbols).syscall;
   return raw;
 }
+
+const statxSymbols = {
+  statx: { args: ["i32", "cstring", "i32", "u32", "ptr"], returns: "i32" },
+} as const;
+
+type Statx = Functions<typeof statxSymbols>["statx"];
+let statx: Statx | undefined;
+
+/**
+ * `statx(dirfd, path, flags, mask, buf)` (glibc 2.28+, musl 1.2.5+), opened on first use only, so that an older
+ * libc still opens. Its struct has one layout on every architecture, unlike `struct stat`.
+ */
+export function statxCall(): Statx {
+  if (statx) return statx;
+  libc();
+  statx = backend().open(openedPath as string, statxSymbols).statx;
+  return statx;
+}
