@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { node26 } from "../../../packages/core/test/runtimes.ts";
 
 const ROOT = join(import.meta.dir, "../../..");
 const PACKAGES = ["core", "layout-gen", "cli"] as const;
@@ -146,6 +147,43 @@ describe("the packed packages, installed in a project of their own", () => {
     expect(r.out).toBe(expected);
     expect(r.code).toBe(0);
   }, 180_000);
+
+  // The machine's Node (20) has no node:ffi; scripts/install-runtimes.sh (run by .ci/run) brings Node 26.
+  const node = node26();
+  test.skipIf(!node.path)(
+    `npm install of the core tarball into a plain Node project runs the README tour with Node 26${node.path ? "" : ` (skipped: ${node.reason})`}`,
+    async () => {
+      const tour = join(work, "node-tour");
+      cpSync(join(import.meta.dir, "../node-tour"), tour, { recursive: true });
+      // npm, as a Node user installs; @shmkit/core has no dependencies, so nothing comes from the registry.
+      ok(
+        await sh(
+          ["npm", "install", "--no-audit", "--no-fund", tarballs.get("core") as string],
+          tour,
+          120_000,
+        ),
+        "npm install",
+      );
+      const segment = name();
+      const r = await sh(
+        [node.path as string, "--no-warnings=ExperimentalWarning", "tour.mjs", segment],
+        tour,
+        60_000,
+      );
+      expect(r.out).toBe(
+        [
+          "read hello 1",
+          `again true EEXIST 17 shm_open(${segment}): EEXIST (File exists)`,
+          "listed 4096 600",
+          "exists false",
+          "child 0 42",
+          "",
+        ].join("\n"),
+      );
+      expect(r.code).toBe(0);
+    },
+    180_000,
+  );
 
   test("changesets release the three packages together, at one version, a minor step while below 1.0", async () => {
     const out = join(work, "changeset-status.json");
