@@ -26,6 +26,9 @@ export interface Case {
 export interface Tools {
   bun: string;
   node: string | null;
+  /** Node 26 and Deno 2 from scripts/install-runtimes.sh, for the rows that run core's dist on them. */
+  node26: string | null;
+  deno: string | null;
   cbin: string;
   pin: boolean;
   quick: boolean;
@@ -126,8 +129,43 @@ export function allCases(tools: Tools): Case[] {
       ),
     );
     cases.push(js("bun-ipc", "Bun IPC (Bun.spawn ipc)", "bun-ipc.ts", scale(12, 200)));
-    if (tools.node)
-      cases.push(js("node-ipc", "Node IPC (child_process.fork)", "node-ipc.mjs", scale(8, 200), tools.node));
+    // The other runtimes: the same channel round trip from core's dist, and each runtime's own IPC.
+    for (const [id, name, command] of otherRuntimes(tools)) {
+      for (const [mode, label] of [
+        ["spin", "spin"],
+        ["hybrid", "hybrid"],
+      ] as const) {
+        cases.push({
+          ...js(
+            `${id}-shmkit-${mode}`,
+            `${name}: shmkit channel, ${label}`,
+            "shmkit-roundtrip.mjs",
+            scale(30, 2000),
+          ),
+          command: (a, b, budget) => [
+            ...pinPrefix(a),
+            ...command,
+            `${CASES_DIR}/shmkit-roundtrip.mjs`,
+            ...flags(a, b, budget, ["--mode", mode, "--runtime", JSON.stringify(command)]),
+          ],
+        });
+      }
+    }
+    const nodeForIpc = tools.node26 ?? tools.node;
+    if (nodeForIpc)
+      cases.push(js("node-ipc", "Node IPC (child_process.fork)", "node-ipc.mjs", scale(8, 200), nodeForIpc));
+    if (tools.deno) {
+      const deno = denoCommand(tools.deno);
+      cases.push({
+        ...js("deno-uds", "Deno: Unix domain socket (node:net)", "uds.mjs", scale(8, 200)),
+        command: (a, b, budget) => [
+          ...pinPrefix(a),
+          ...deno,
+          `${CASES_DIR}/uds.mjs`,
+          ...flags(a, b, budget, ["--runtime", JSON.stringify(deno)]),
+        ],
+      });
+    }
     cases.push(js("uds", "Unix domain socket (Bun)", "uds.ts", scale(12, 300)));
     cases.push(js("pipe", "pipe (mkfifo, sync I/O)", "pipe.ts", scale(12, 300)));
   }
@@ -183,6 +221,23 @@ export function allCases(tools: Tools): Case[] {
       String(budget.per),
     ],
   });
+  // What one FFI trip costs on each other runtime: an uncontended lock()+unlock() through core's dist.
+  for (const [id, name, command] of otherRuntimes(tools)) {
+    cases.push({
+      id: `micro-${id}-mutex`,
+      group: "micro",
+      label: `${name}: shmkit Mutex lock+unlock (dist)`,
+      pinned: tools.pin,
+      baseline: "micro-c-mutex",
+      budget: scale(15, 200_000),
+      command: (_a, _b, budget) => [
+        ...pinPrefix(sa),
+        ...command,
+        `${CASES_DIR}/mutex.mjs`,
+        ...flags(sa, -1, budget),
+      ],
+    });
+  }
   for (const bytes of [64 * 1024, MiB, 16 * MiB]) {
     const per = Math.max(2, Math.round((16 * MiB) / bytes / 2));
     cases.push({
@@ -223,4 +278,27 @@ export function allCases(tools: Tools): Case[] {
 
 export function formatBytes(bytes: number): string {
   return bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / 1024} KiB`;
+}
+
+/** The command that runs a script on Deno with what core and the cases need (FFI, a child process, a socket). */
+function denoCommand(deno: string): string[] {
+  return [
+    deno,
+    "run",
+    "--allow-ffi",
+    "--allow-run",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    "--allow-net",
+  ];
+}
+
+/** [id, name, command] for each installed runtime other than Bun that runs core's dist. */
+function otherRuntimes(tools: Tools): [string, string, string[]][] {
+  const out: [string, string, string[]][] = [];
+  if (tools.node26)
+    out.push(["node", "Node 26 (node:ffi)", [tools.node26, "--no-warnings=ExperimentalWarning"]]);
+  if (tools.deno) out.push(["deno", "Deno 2 (Deno.dlopen)", denoCommand(tools.deno)]);
+  return out;
 }

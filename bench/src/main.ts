@@ -3,6 +3,7 @@
 // smoke run for CI: it checks that everything still runs and never fails on a time.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { deno2 as runtimeDeno2, node26 as runtimeNode26 } from "../../packages/core/test/runtimes.ts";
 import { allCases, type Case } from "./cases.ts";
 import { buildC } from "./lib/build.ts";
 import { describeHost } from "./lib/host.ts";
@@ -18,7 +19,16 @@ const roundsAt = argv.indexOf("--rounds");
 const rounds = roundsAt >= 0 ? Number(argv[roundsAt + 1]) : quick ? 1 : 5;
 
 const pin = Bun.which("taskset") !== null && cpus().length >= 2;
-const tools = { bun: process.execPath, node: Bun.which("node"), cbin: buildC(), pin, quick };
+const node26 = runtimeNode26().path ?? null;
+const deno = runtimeDeno2().path ?? null;
+// The Node and Deno rows run core from its dist: build it once, now.
+if (
+  (node26 || deno) &&
+  Bun.spawnSync(["bun", "run", "build"], { cwd: `${import.meta.dir}/../../packages/core` }).exitCode !== 0
+) {
+  throw new Error("bench: building @shmkit/core's dist for the Node and Deno rows failed");
+}
+const tools = { bun: process.execPath, node: Bun.which("node"), node26, deno, cbin: buildC(), pin, quick };
 const cases = allCases(tools).filter((c) => !filter || filter.test(c.id));
 
 const samples = new Map<string, number[]>(cases.map((c) => [c.id, []]));
