@@ -6,9 +6,9 @@ import type {
   Functions,
   FutexRequest,
   PointerArg,
-  WaitThread,
   WaitThreadConfig,
 } from "./port.ts";
+import { type Convert, lastAddress, type Raw, workerWaitThread, wrap } from "./wrap.ts";
 
 /** Deno's pointers: opaque objects, NULL as null. */
 export type DenoPointer = object | null;
@@ -31,9 +31,6 @@ export interface DenoFfi {
   };
   permissions: { querySync(descriptor: { name: "ffi" }): { state: string } };
 }
-
-type Raw = (...args: unknown[]) => unknown;
-type Convert = (value: unknown) => unknown;
 
 /**
  * The `Deno.dlopen` back-end (Deno 2, run with the unscoped `--allow-ffi`: a scoped one makes every pointer helper
@@ -58,20 +55,9 @@ export function denoBackend(deno: DenoFfi, threads: typeof WorkerThreads): Backe
     ptr: address,
     cstring: (p) => UnsafePointerView.getCString(p as object),
   };
-  // One address remembered, as in node.ts: a lock and its unlock pass the same one, and making a pointer object
-  // from a number (BigInt, then UnsafePointer.create) costs about 150 ns on Deno 2.9.6, ten calls' worth.
-  let lastNumber = -1;
-  let lastPointer: DenoPointer = null;
-  const pointer = (value: PointerArg): DenoPointer => {
-    if (typeof value === "number") {
-      if (value !== lastNumber) {
-        lastPointer = UnsafePointer.create(BigInt(value));
-        lastNumber = value;
-      }
-      return lastPointer;
-    }
-    return value === null ? null : UnsafePointer.of(value);
-  };
+  const pointerOf = lastAddress((address) => UnsafePointer.create(BigInt(address)));
+  const pointer = (value: PointerArg): DenoPointer =>
+    typeof value === "number" ? pointerOf(value) : value === null ? null : UnsafePointer.of(value);
   const at = (address: number) => UnsafePointer.create(BigInt(address)) as object;
   return {
     name: "Deno.dlopen",
@@ -99,29 +85,9 @@ export function denoBackend(deno: DenoFfi, threads: typeof WorkerThreads): Backe
       // A node:worker_threads Worker, which Deno runs with the parent's permissions and can unref (a web Worker
       // cannot be); not `nonblocking` calls, which would share Deno's 32 blocking threads with its file I/O.
       const source = `(${String(waitThread)})(require("node:worker_threads"), ${JSON.stringify(config)});`;
-      const worker = new threads.Worker(source, { eval: true, workerData: time });
-      worker.on("message", (errno: number) => events.reply(errno));
-      worker.on("error", (error: Error) => events.error(error.message));
-      const thread: WaitThread = {
-        post: (request) => worker.postMessage(request),
-        ref: () => worker.ref(),
-        unref: () => worker.unref(),
-        terminate: () => void worker.terminate(),
-      };
-      return thread;
+      return workerWaitThread(threads, source, time, events);
     },
   };
-}
-
-/** `raw` with arguments and result converted; specialised for the short argument lists of the hot calls. */
-function wrap(raw: Raw, args: (Convert | undefined)[], result: Convert | undefined): Raw {
-  const r = result ?? ((v: unknown) => v);
-  if (args.every((a) => a === undefined)) return result ? (...xs) => r(raw(...xs)) : raw;
-  const c = args.map((a) => a ?? ((v: unknown) => v));
-  const [c0, c1] = c as [Convert, Convert];
-  if (c.length === 1) return (a) => r(raw(c0(a)));
-  if (c.length === 2) return (a, b) => r(raw(c0(a), c1(b)));
-  return (...xs) => r(raw(...xs.map((x, i) => (c[i] as Convert)(x))));
 }
 
 /**

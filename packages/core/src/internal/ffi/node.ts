@@ -7,12 +7,9 @@ import type {
   Functions,
   FutexRequest,
   PointerArg,
-  WaitThread,
   WaitThreadConfig,
 } from "./port.ts";
-
-type Raw = (...args: unknown[]) => unknown;
-type Convert = (value: never) => unknown;
+import { type Convert, lastAddress, type Raw, workerWaitThread, wrap } from "./wrap.ts";
 
 /**
  * The `node:ffi` back-end (Node 26+). node:ffi takes pointers as bigints (or ArrayBufferViews, which it passes by
@@ -57,43 +54,15 @@ export function nodeBackend(ffi: typeof NodeFfi, threads: typeof WorkerThreads):
     readI32: (address) => ffi.getInt32(BigInt(address)),
     startWaitThread(config, time, events) {
       const source = `(${String(waitThread)})(require("node:ffi"), require("node:worker_threads"), ${JSON.stringify(config)});`;
-      const worker = new threads.Worker(source, { eval: true, workerData: time });
-      worker.on("message", (errno: number) => events.reply(errno));
-      worker.on("error", (error: Error) => events.error(error.message));
-      const thread: WaitThread = {
-        post: (request) => worker.postMessage(request),
-        ref: () => worker.ref(),
-        unref: () => worker.unref(),
-        terminate: () => void worker.terminate(),
-      };
-      return thread;
+      return workerWaitThread(threads, source, time, events);
     },
   };
 }
 
-// One address remembered: a lock and its unlock, or a wait and its wake, pass the same one, and BigInt() of a
-// number allocates (about 70 ns a call on Node 26.12.1, more than the call itself saves by taking a bigint).
-let lastNumber = -1;
-let lastBigint = -1n;
+const bigintOf = lastAddress(BigInt);
 
 function pointer(value: PointerArg): unknown {
-  if (typeof value !== "number") return value;
-  if (value !== lastNumber) {
-    lastBigint = BigInt(value);
-    lastNumber = value;
-  }
-  return lastBigint;
-}
-
-/** `raw` with arguments and result converted; specialised for the short argument lists of the hot calls. */
-function wrap(raw: Raw, args: (Convert | undefined)[], result: Convert | undefined): Raw {
-  const r = (result ?? ((v: unknown) => v)) as (v: unknown) => unknown;
-  if (args.every((a) => a === undefined)) return result ? (...xs) => r(raw(...xs)) : raw;
-  const c = args.map((a) => (a ?? ((v: unknown) => v)) as (v: unknown) => unknown);
-  const [c0, c1] = c as [(v: unknown) => unknown, (v: unknown) => unknown];
-  if (c.length === 1) return (a) => r(raw(c0(a)));
-  if (c.length === 2) return (a, b) => r(raw(c0(a), c1(b)));
-  return (...xs) => r(raw(...xs.map((x, i) => (c[i] as (v: unknown) => unknown)(x))));
+  return typeof value === "number" ? bigintOf(value) : value;
 }
 
 /**

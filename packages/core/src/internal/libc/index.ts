@@ -1,5 +1,5 @@
 import { backend } from "../ffi/index.ts";
-import type { Functions } from "../ffi/port.ts";
+import type { Declarations, Functions } from "../ffi/port.ts";
 import { allSymbols, optionalPthreadSymbols } from "./symbols.ts";
 
 export type Libc = Functions<typeof allSymbols>;
@@ -71,36 +71,43 @@ const rawSyscallSymbols = {
   syscall: { args: ["i64", "ptr", "ptr", "ptr", "ptr", "ptr", "ptr"], returns: "i64" },
 } as const;
 
-type RawSyscall = Functions<typeof rawSyscallSymbols>["syscall"];
-let raw: RawSyscall | undefined;
+/**
+ * `declarations` opened in the library `libc()` opened, on first use and once: for symbols that only some libcs
+ * have, or a second declaration of one, so that `libc()` itself opens everywhere.
+ */
+function later<D extends Declarations>(declarations: D): () => Functions<D> {
+  let functions: Functions<D> | undefined;
+  return () => {
+    if (!functions) {
+      libc();
+      functions = backend().open(openedPath as string, declarations);
+    }
+    return functions;
+  };
+}
+
+const rawSyscallLibrary = later(rawSyscallSymbols);
 
 /**
  * `syscall(nr, a, b, c, d, e, f)` with six pointer-sized arguments (numbers, or typed arrays passed by address;
  * 0 for unused ones), returning -1 with errno set on failure. The one in `libc()` is declared for futex waits (a
  * pointer, two ints and a pointer); robust-list calls and FUTEX_WAKE_OP need pointer-sized arguments in other
- * places, so this is a second declaration of the same function, opened once.
+ * places, so this is a second declaration of the same function.
  */
-export function rawSyscall(): RawSyscall {
-  if (raw) return raw;
-  libc();
-  raw = backend().open(openedPath as string, rawSyscallSymbols).syscall;
-  return raw;
+export function rawSyscall(): Functions<typeof rawSyscallSymbols>["syscall"] {
+  return rawSyscallLibrary().syscall;
 }
 
 const statxSymbols = {
   statx: { args: ["i32", "cstring", "i32", "u32", "ptr"], returns: "i32" },
 } as const;
 
-type Statx = Functions<typeof statxSymbols>["statx"];
-let statx: Statx | undefined;
+const statxLibrary = later(statxSymbols);
 
 /**
  * `statx(dirfd, path, flags, mask, buf)` (glibc 2.28+, musl 1.2.5+), opened on first use only, so that an older
  * libc still opens. Its struct has one layout on every architecture, unlike `struct stat`.
  */
-export function statxCall(): Statx {
-  if (statx) return statx;
-  libc();
-  statx = backend().open(openedPath as string, statxSymbols).statx;
-  return statx;
+export function statxCall(): Functions<typeof statxSymbols>["statx"] {
+  return statxLibrary().statx;
 }
