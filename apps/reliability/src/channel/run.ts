@@ -92,6 +92,7 @@ export async function runChannel(options: ChannelOptions): Promise<ChannelReport
   // Bun leaves exitCode null for a signal death; either field set means the process is gone.
   const gone = (child: typeof consumer) => child.exitCode !== null || child.signalCode !== null;
   let selfKills = 0;
+  let killedAtEnd = false;
   // Several producers: close the channel for them once all are done, so the consumer sees the end.
   const producersDone = Promise.all(producerProcs.map((c) => c.exited)).then(() => {
     if (options.producers > 1 && !channel.segment.closed) channel.sender().close();
@@ -114,7 +115,12 @@ export async function runChannel(options: ChannelOptions): Promise<ChannelReport
         if (Atomics.load(p, P.done) !== 0) continue;
         consumer.kill("SIGKILL");
         await consumer.exited;
-        if (Atomics.load(p, P.done) !== 0) break;
+        // The consumer may have read the end between the check above and the kill: then it was killed on its way
+        // out, by us, and that is not its failure.
+        if (Atomics.load(p, P.done) !== 0) {
+          killedAtEnd = true;
+          break;
+        }
         restarts++;
         consumer = consume();
         continue;
@@ -129,7 +135,8 @@ export async function runChannel(options: ChannelOptions): Promise<ChannelReport
     for (const [who, child] of all) {
       if (!finished) child.kill("SIGKILL");
       await child.exited;
-      if (child.exitCode !== 0 && (finished || who === "consumer") && !hung) {
+      const oursAtEnd = who === "consumer" && killedAtEnd && child.signalCode === "SIGKILL";
+      if (child.exitCode !== 0 && !oursAtEnd && (finished || who === "consumer") && !hung) {
         const err = (await new Response(child.stderr).text()).trim().slice(-400);
         failures.push(`${who} ended with exit ${child.exitCode}, signal ${child.signalCode}: ${err}`);
       }
