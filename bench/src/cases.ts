@@ -306,7 +306,7 @@ export function allCases(tools: Tools): Case[] {
     cases.push({
       id: `micro-${id}-futex-wake`,
       group: "micro",
-      label: `${name}: WaitWord.notify(), no waiters (one FUTEX_WAKE)`,
+      label: `${name}: shmkit WaitWord.notify(), no waiters (one FUTEX_WAKE)`,
       pinned: tools.pin,
       baseline: "micro-c-futex-wake",
       budget: scale(15, 100_000),
