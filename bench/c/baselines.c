@@ -6,6 +6,7 @@
 //        ring                              one-way 64-byte messages through an SPSC ring (per_batch messages a batch)
 //        memcpy                            copy <bytes> from private memory into a MAP_SHARED segment
 //        mutex                             uncontended lock + unlock of a process-shared robust mutex
+//        futex-wake                        FUTEX_WAKE (all) on a MAP_SHARED word that nobody waits on
 // cpu -1 means unpinned. Prints one JSON line: {"samples":[ns per operation, one per batch]}.
 #define _GNU_SOURCE
 #include <errno.h>
@@ -251,6 +252,24 @@ static void mutex_bench(int cpu, int batches, int per_batch) {
   printf("]}\n");
 }
 
+// FUTEX_WAKE with no waiters, non-private, on a word of a shared mapping: what a channel's wake-up of a sleeper
+// costs the sender when there is none, and what WaitWord.notify() makes through each runtime's FFI.
+static void futex_wake_bench(int cpu, int batches, int per_batch) {
+  pin(cpu);
+  uint32_t *word = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (word == MAP_FAILED) exit(1);
+  *word = 0; // fault the page in
+  printf("{\"samples\":[");
+  for (int b = 0; b < batches; b++) {
+    double start = now_ns();
+    for (int k = 0; k < per_batch; k++) {
+      if (futex(word, FUTEX_WAKE, INT32_MAX) != 0) exit(1);
+    }
+    printf("%s%.2f", b ? "," : "", (now_ns() - start) / per_batch);
+  }
+  printf("]}\n");
+}
+
 int main(int argc, char **argv) {
   if (argc < 6) {
     fprintf(stderr, "usage: %s mode cpu_parent cpu_child batches per_batch [bytes]\n", argv[0]);
@@ -260,6 +279,10 @@ int main(int argc, char **argv) {
   int cpu_a = atoi(argv[2]), cpu_b = atoi(argv[3]), batches = atoi(argv[4]), per_batch = atoi(argv[5]);
   if (strcmp(mode, "mutex") == 0) {
     mutex_bench(cpu_a, batches, per_batch);
+    return 0;
+  }
+  if (strcmp(mode, "futex-wake") == 0) {
+    futex_wake_bench(cpu_a, batches, per_batch);
     return 0;
   }
   if (strcmp(mode, "memcpy") == 0) {

@@ -28,6 +28,8 @@ export interface Tools {
   node: string | null;
   /** Node 26 and Deno 2 from scripts/install-runtimes.sh, for the rows that run core's dist on them. */
   node26: string | null;
+  /** The machine's Node 20–25, only when core's dist runs on it (lib/older-node.ts: the koffi back-end). */
+  node20: { path: string; version: string } | null;
   deno: string | null;
   cbin: string;
   pin: boolean;
@@ -154,6 +156,18 @@ export function allCases(tools: Tools): Case[] {
     const nodeForIpc = tools.node26 ?? tools.node;
     if (nodeForIpc)
       cases.push(js("node-ipc", "Node IPC (child_process.fork)", "node-ipc.mjs", scale(8, 200), nodeForIpc));
+    // The row above runs on Node 26 when it is installed; the older Node's shmkit rows get their own IPC beside them.
+    if (tools.node20 && nodeForIpc !== tools.node20.path) {
+      cases.push(
+        js(
+          "node20-ipc",
+          `${olderNodeName(tools.node20.version)}: Node IPC (child_process.fork)`,
+          "node-ipc.mjs",
+          scale(8, 200),
+          tools.node20.path,
+        ),
+      );
+    }
     if (tools.deno) {
       const deno = denoCommand(tools.deno);
       cases.push({
@@ -206,6 +220,35 @@ export function allCases(tools: Tools): Case[] {
       ],
     });
   }
+  // The same SPSC stream with producer and consumer in another runtime, from core's dist, against the same C ring.
+  const streamJs = (id: string, label: string, consumer: string[], producer: string[]): Case => ({
+    id: `stream-${id}-spsc`,
+    group: "stream",
+    label,
+    pinned: tools.pin,
+    baseline: "stream-c-ring",
+    budget: scale(15, 400_000),
+    command: (_a, _b, budget) => [
+      ...pinPrefix(sa),
+      ...consumer,
+      `${CASES_DIR}/shmkit-stream.mjs`,
+      ...flags(sa, sb, budget, [
+        "--runtime",
+        JSON.stringify(consumer),
+        "--producer-runtime",
+        JSON.stringify(producer),
+      ]),
+    ],
+  });
+  for (const [id, name, command] of otherRuntimes(tools)) {
+    cases.push(streamJs(id, `${name}: shmkit SPSC channel`, command, command));
+  }
+  const node26 = otherRuntimes(tools).find(([id]) => id === "node");
+  if (node26) {
+    cases.push(
+      streamJs("bun-to-node", "Bun producer → Node 26 consumer: shmkit SPSC channel", node26[2], [tools.bun]),
+    );
+  }
   cases.push({
     id: "micro-c-mutex",
     group: "micro",
@@ -234,6 +277,43 @@ export function allCases(tools: Tools): Case[] {
         ...pinPrefix(sa),
         ...command,
         `${CASES_DIR}/mutex.mjs`,
+        ...flags(sa, -1, budget),
+      ],
+    });
+  }
+  // What one libc call through each runtime's FFI costs: WaitWord.notify() with nobody waiting is one
+  // syscall(SYS_futex, FUTEX_WAKE) through core's port (a channel's wake-up when nobody sleeps), against C making
+  // the same syscall. Bun runs the script on core's src, the others on its dist.
+  cases.push({
+    id: "micro-c-futex-wake",
+    group: "micro",
+    label: "C syscall(SYS_futex, FUTEX_WAKE), no waiters",
+    pinned: tools.pin,
+    budget: scale(15, 100_000),
+    command: (_a, _b, budget) => [
+      tools.cbin,
+      "futex-wake",
+      String(sa),
+      "-1",
+      String(budget.batches),
+      String(budget.per),
+    ],
+  });
+  for (const [id, name, command] of [
+    ["bun", "Bun (bun:ffi)", [tools.bun]] as [string, string, string[]],
+    ...otherRuntimes(tools),
+  ]) {
+    cases.push({
+      id: `micro-${id}-futex-wake`,
+      group: "micro",
+      label: `${name}: shmkit WaitWord.notify(), no waiters (one FUTEX_WAKE)`,
+      pinned: tools.pin,
+      baseline: "micro-c-futex-wake",
+      budget: scale(15, 100_000),
+      command: (_a, _b, budget) => [
+        ...pinPrefix(sa),
+        ...command,
+        `${CASES_DIR}/futex-wake.mjs`,
         ...flags(sa, -1, budget),
       ],
     });
@@ -299,6 +379,12 @@ function otherRuntimes(tools: Tools): [string, string, string[]][] {
   const out: [string, string, string[]][] = [];
   if (tools.node26)
     out.push(["node", "Node 26 (node:ffi)", [tools.node26, "--no-warnings=ExperimentalWarning"]]);
+  if (tools.node20) out.push(["node20", olderNodeName(tools.node20.version), [tools.node20.path]]);
   if (tools.deno) out.push(["deno", "Deno 2 (Deno.dlopen)", denoCommand(tools.deno)]);
   return out;
+}
+
+/** "Node 20 (koffi)" for v20.20.2: Node before 26 has no node:ffi, and core's dist runs there only on koffi. */
+function olderNodeName(version: string): string {
+  return `Node ${version.replace(/^v/, "").split(".")[0]} (koffi)`;
 }

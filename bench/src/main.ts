@@ -7,6 +7,7 @@ import { deno2 as runtimeDeno2, node26 as runtimeNode26 } from "../../packages/c
 import { allCases, type Case } from "./cases.ts";
 import { buildC } from "./lib/build.ts";
 import { describeHost } from "./lib/host.ts";
+import { findOlderNode } from "./lib/older-node.ts";
 import { linkBaselines, type Row, summarize, toMarkdown } from "./lib/report.ts";
 import { median, p99 } from "./lib/stats.ts";
 import { renderSvg } from "./lib/svg.ts";
@@ -21,14 +22,29 @@ const rounds = roundsAt >= 0 ? Number(argv[roundsAt + 1]) : quick ? 1 : 5;
 const pin = Bun.which("taskset") !== null && cpus().length >= 2;
 const node26 = runtimeNode26().path ?? null;
 const deno = runtimeDeno2().path ?? null;
+const node = Bun.which("node");
 // The Node and Deno rows run core from its dist: build it once, now.
 if (
-  (node26 || deno) &&
+  (node26 || deno || node) &&
   Bun.spawnSync(["bun", "run", "build"], { cwd: `${import.meta.dir}/../../packages/core` }).exitCode !== 0
 ) {
   throw new Error("bench: building @shmkit/core's dist for the Node and Deno rows failed");
 }
-const tools = { bun: process.execPath, node: Bun.which("node"), node26, deno, cbin: buildC(), pin, quick };
+// The machine's Node 20–25 gets rows of its own when core's dist runs on it (the koffi back-end); when it does
+// not, the bench says why, once at the start and once at the end, and leaves those rows out.
+const olderNode = findOlderNode(node);
+const notes = olderNode.path ? [] : [`Node 20–25 rows omitted: ${olderNode.reason}`];
+for (const note of notes) console.error(`bench: ${note}`);
+const tools = {
+  bun: process.execPath,
+  node,
+  node26,
+  node20: olderNode.path ? { path: olderNode.path, version: olderNode.version } : null,
+  deno,
+  cbin: buildC(),
+  pin,
+  quick,
+};
 const cases = allCases(tools).filter((c) => !filter || filter.test(c.id));
 
 const samples = new Map<string, number[]>(cases.map((c) => [c.id, []]));
@@ -89,6 +105,7 @@ const result = {
   seconds,
   host: describeHost(),
   rows,
+  notes,
   failures,
 };
 writeFileSync(`${dir}/${date}.json`, `${JSON.stringify(result, null, 2)}\n`);
@@ -96,6 +113,7 @@ writeFileSync(`${dir}/${date}.svg`, renderSvg(rows, result.host, date));
 const table = toMarkdown(rows);
 writeFileSync(`${dir}/${date}.md`, `${table.trim()}\n`);
 console.log(table);
+for (const note of notes) console.log(`\n${note}`);
 console.log(`\n${rows.length} rows in ${seconds.toFixed(0)} s; wrote ${dir}/${date}.json, .md and .svg`);
 if (failures.length > 0) {
   console.error(`\n${failures.length} case run(s) failed:\n  ${failures.join("\n  ")}`);

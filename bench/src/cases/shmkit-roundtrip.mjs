@@ -19,28 +19,34 @@ const WARM = 100_000;
 
 if (argv[0] === "child") {
   const [, reqName, repName] = argv;
-  using req = Channel.open(reqName, { messageSize: MESSAGE_BYTES });
-  using rep = Channel.open(repName, { messageSize: MESSAGE_BYTES });
-  const rx = req.receiver();
-  const tx = rep.sender();
-  const from = new Int32Array(rx.bytes.buffer);
-  const to32 = new Int32Array(tx.bytes.buffer);
-  for (;;) {
-    const at = rx.peekWait(wait);
-    if (at < 0) break;
-    const length = rx.length;
-    const to = tx.reserveWait(wait);
-    if (to < 0) break;
-    for (let i = 0, src = at >> 2, dst = to >> 2; i < length >> 2; i++) to32[dst + i] = from[src + i] ?? 0;
-    tx.commit(length);
-    rx.release();
-    if (length === 0) break;
+  // No `using` in these scripts: Node 20 and 22 cannot parse it, and they run there too (the koffi back-end).
+  const req = Channel.open(reqName, { messageSize: MESSAGE_BYTES });
+  const rep = Channel.open(repName, { messageSize: MESSAGE_BYTES });
+  try {
+    const rx = req.receiver();
+    const tx = rep.sender();
+    const from = new Int32Array(rx.bytes.buffer);
+    const to32 = new Int32Array(tx.bytes.buffer);
+    for (;;) {
+      const at = rx.peekWait(wait);
+      if (at < 0) break;
+      const length = rx.length;
+      const to = tx.reserveWait(wait);
+      if (to < 0) break;
+      for (let i = 0, src = at >> 2, dst = to >> 2; i < length >> 2; i++) to32[dst + i] = from[src + i] ?? 0;
+      tx.commit(length);
+      rx.release();
+      if (length === 0) break;
+    }
+  } finally {
+    rep.close();
+    req.close();
   }
 } else {
   const tag = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const names = [`/shmkit-bench-req-${tag}`, `/shmkit-bench-rep-${tag}`];
-  using req = Channel.create(names[0], { messageSize: MESSAGE_BYTES, capacity: 64 });
-  using rep = Channel.create(names[1], { messageSize: MESSAGE_BYTES, capacity: 64 });
+  const req = Channel.create(names[0], { messageSize: MESSAGE_BYTES, capacity: 64 });
+  const rep = Channel.create(names[1], { messageSize: MESSAGE_BYTES, capacity: 64 });
   let child;
   try {
     const pin = cpuB >= 0 ? ["taskset", "-c", String(cpuB)] : [];
@@ -74,6 +80,8 @@ if (argv[0] === "child") {
     process.stdout.write(`${JSON.stringify({ samples })}\n`);
   } finally {
     child?.kill();
+    rep.close();
+    req.close();
     for (const name of names) Segment.unlink(name, { ifExists: true });
   }
 }

@@ -11,7 +11,8 @@ function escapeXml(text: string): string {
 }
 
 function colour(row: Row): string {
-  if (row.id.includes("shmkit")) return "#2f7ed8";
+  // By label too: the rows of other runtimes are named after the runtime first ("node-…"), shmkit in the label.
+  if (row.id.includes("shmkit") || row.label.includes("shmkit")) return "#2f7ed8";
   if (row.id.includes("-c-")) return "#8a8a8a";
   return "#e07b39";
 }
