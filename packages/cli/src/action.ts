@@ -23,8 +23,15 @@ export function action<A extends unknown[]>(command: string, body: (...args: A) 
       if (error instanceof ShmArgumentError) {
         printError(command, error.message);
         code = EXIT.usage;
-      } else if (error instanceof ShmError || isRuntimeRefusal(error)) {
+      } else if (error instanceof ShmError) {
         printError(command, error.message);
+        code = EXIT.problem;
+      } else if (isRuntimeRefusal(error)) {
+        // `bunx shmkit` starts the bin with whatever node is on PATH; say how to have Bun run it instead.
+        const hint = error.message.startsWith("@shmkit/core needs node:ffi")
+          ? " (bunx --bun shmkit runs shmkit with Bun)"
+          : "";
+        printError(command, `${error.message}${hint}`);
         code = EXIT.problem;
       } else {
         throw error;

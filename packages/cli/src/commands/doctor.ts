@@ -78,8 +78,10 @@ function examine(): DoctorReport {
   try {
     const stat = statfsSync(SHM_DIR);
     shm = { path: SHM_DIR, freeBytes: stat.bavail * stat.bsize, totalBytes: stat.blocks * stat.bsize };
-  } catch {
-    // No /dev/shm (or not readable): reported as missing.
+  } catch (error) {
+    // No /dev/shm (or not readable): reported as missing. An error without an errno code is the runtime's own
+    // refusal (Deno opens /dev/shm only with --allow-all), not an answer about the host.
+    if (typeof (error as { code?: unknown }).code !== "string") throw error;
   }
   return {
     target: hostTarget().name,

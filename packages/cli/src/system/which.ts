@@ -22,7 +22,10 @@ function executable(path: string): boolean {
     if (!statSync(path).isFile()) return false;
     accessSync(path, constants.X_OK);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // ENOENT, EACCES, ENOTDIR…: not this one. Anything else (Deno's NotCapable without --allow-sys) is not an
+    // answer about the file, and goes up to say what the runtime needs.
+    if (typeof (error as { code?: unknown }).code === "string") return false;
+    throw error;
   }
 }
