@@ -305,6 +305,7 @@ describe("the launcher, dist/bin.js run as a program", () => {
     const bin = join(scratch, "only-bun");
     mkdirSync(bin, { recursive: true });
     symlinkSync(process.execPath, join(bin, "bun"));
+    symlinkSync("/bin/sh", join(bin, "sh")); // for the bin's `#!/usr/bin/env sh`
     const r = await spawn([DIST_BIN, "doctor", "--json"], scratch, { PATH: bin });
     expect(r.stderr).toBe("");
     const report = JSON.parse(r.stdout) as { runtime: { name: string; ffi: string; version: string } };
@@ -312,8 +313,9 @@ describe("the launcher, dist/bin.js run as a program", () => {
   }, 60_000);
 
   test("says what it needs where there is neither node nor bun", async () => {
-    const empty = join(scratch, "empty-path");
+    const empty = join(scratch, "only-sh");
     mkdirSync(empty, { recursive: true });
+    symlinkSync("/bin/sh", join(empty, "sh"));
     const r = await spawn([DIST_BIN, "--version"], scratch, { PATH: empty });
     expect(r.stderr).toBe("shmkit: needs node or bun on PATH\n");
     expect(r.code).toBe(127);
