@@ -3,7 +3,7 @@
 // with .d.ts files, declaration maps and source maps. tsc rewrites the `.ts` in relative import specifiers to `.js`
 // in the JavaScript (rewriteRelativeImportExtensions) but not in the declarations (microsoft/TypeScript#61037), so
 // a consumer's tsc under NodeNext would refuse them: this rewrites them there, and fails if any is left anywhere.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const dist = "dist";
@@ -39,3 +39,7 @@ if (left.length > 0) {
   console.error(`build: .ts specifiers left in ${dist}:\n  ${left.join("\n  ")}`);
   process.exit(1);
 }
+
+// A bin runs as a program (its shebang) when linked into node_modules/.bin: tsc writes it without the x bits.
+const { bin } = JSON.parse(readFileSync("package.json", "utf8")) as { bin?: string | Record<string, string> };
+for (const file of typeof bin === "string" ? [bin] : Object.values(bin ?? {})) chmodSync(file, 0o755);

@@ -1,12 +1,13 @@
 // The packages as a user gets them: built, packed with the packer `bun publish` uses (`bun pm pack`), installed
 // from the tarballs into a project outside the workspace, type-checked under three tsconfigs with skipLibCheck off,
 // run (two processes: a typed segment with a mutex, a channel, waitAsync), bundled and compiled, and `shmkit gen`
-// from the installed CLI. publint and arethetypeswrong judge every tarball.
+// from the installed CLI on Bun, `npx shmkit` on Node 26 and `deno run -A npm:@shmkit/cli/shmkit` on Deno.
+// publint and arethetypeswrong judge every tarball.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { node26 } from "../../../packages/core/test/runtimes.ts";
+import { deno2, node26 } from "../../../packages/core/test/runtimes.ts";
 
 const ROOT = join(import.meta.dir, "../../..");
 const PACKAGES = ["core", "layout-gen", "cli"] as const;
@@ -20,14 +21,19 @@ interface Run {
 }
 
 /** Runs a command to completion (killed after `timeoutMs`), stdout and stderr together. */
-async function sh(cmd: string[], cwd: string, timeoutMs = 120_000): Promise<Run> {
+async function sh(
+  cmd: string[],
+  cwd: string,
+  timeoutMs = 120_000,
+  env: Record<string, string> = {},
+): Promise<Run> {
   const proc = Bun.spawn(cmd, {
     cwd,
     stdout: "pipe",
     stderr: "pipe",
     timeout: timeoutMs,
     killSignal: "SIGKILL",
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...env },
   });
   const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
   await proc.exited;
@@ -102,10 +108,8 @@ describe("the packed packages, installed in a project of their own", () => {
   });
 
   test("shmkit gen from the installed CLI writes accessors that import only @shmkit/core/runtime", async () => {
-    ok(
-      await sh([join(app, "node_modules/.bin/shmkit"), "gen", "shared.schema.ts", "--out", "."], app),
-      "shmkit gen",
-    );
+    // --bun: the bin starts the node on PATH (the machine's Node 20, which loads no TypeScript) unless told.
+    ok(await sh(["bun", "x", "--bun", "shmkit", "gen", "shared.schema.ts", "--out", "."], app), "shmkit gen");
     const generated = await Bun.file(join(app, "shared.generated.ts")).text();
     const imports = [...generated.matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
     expect([...new Set(imports)]).toEqual(["@shmkit/core/runtime"]);
@@ -181,6 +185,35 @@ describe("the packed packages, installed in a project of their own", () => {
         ].join("\n"),
       );
       expect(r.code).toBe(0);
+    },
+    180_000,
+  );
+
+  const deno = deno2();
+  test.skipIf(!node.path || !deno.path)(
+    `the installed CLI runs as npx shmkit on Node 26 and with deno run -A npm:@shmkit/cli/shmkit${node.path && deno.path ? "" : ` (skipped: ${node.reason ?? deno.reason})`}`,
+    async () => {
+      const cli = (await Bun.file(join(ROOT, "packages/cli/package.json")).json()) as { version: string };
+      const layout = ["layout", "shared.schema.ts", "--json"];
+      const bun = ok(await sh(["bun", "x", "--bun", "shmkit", ...layout], app), "bunx --bun shmkit layout");
+      expect(bun).toStartWith("{");
+      // npx as a Node 26 user runs it: the node first on PATH runs npm and the bin; --no: never the registry.
+      const path = { PATH: `${join(node.path as string, "..")}:${process.env.PATH ?? ""}` };
+      const npx = (args: string[]) => sh(["npx", "--no", "--", "shmkit", ...args], app, 120_000, path);
+      expect(ok(await npx(["--version"]), "npx shmkit --version")).toBe(`${cli.version}\n`);
+      const onNode = await npx(layout);
+      expect(onNode.out).toBe(bun); // stdout and stderr: the layout, and no warning (layout touches no FFI)
+      expect(onNode.code).toBe(0);
+      const onDeno = await sh(
+        [deno.path as string, "run", "-A", "npm:@shmkit/cli/shmkit", ...layout],
+        app,
+        120_000,
+        {
+          DENO_NO_PROMPT: "1",
+        },
+      );
+      expect(onDeno.out).toBe(bun);
+      expect(onDeno.code).toBe(0);
     },
     180_000,
   );

@@ -1,6 +1,6 @@
-import { readSync } from "node:fs";
 import { type Segment, SHMKIT_FORMAT_VERSION } from "@shmkit/core";
 import { type FieldEntry, HEADER, readCString, readFieldTable, SHMKIT_MAGIC } from "@shmkit/core/runtime";
+import { readAt } from "./system/read-at.ts";
 
 /** What the header of a typed segment says, read without mapping it. */
 export interface TypedHeaderInfo {
@@ -21,14 +21,7 @@ const READY_NAMES = ["uninitialised", "initialising", "ready"] as const;
 
 /** Reads up to `length` bytes from the start of the segment with pread; fewer if it is shorter. */
 function readStart(seg: Segment, length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const n = readSync(seg.fd, bytes, done, length - done, done);
-    if (n === 0) break;
-    done += n;
-  }
-  return bytes.subarray(0, done);
+  return readAt(seg.fd, 0, length);
 }
 
 /**

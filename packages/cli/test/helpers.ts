@@ -4,8 +4,11 @@ import { join } from "node:path";
 import { Segment } from "@shmkit/core";
 import { hostTarget, type TargetName } from "@shmkit/core/targets";
 
-/** The installed `shmkit` bin, as a user runs it. */
-export const BIN = `${import.meta.dir}/../../../node_modules/.bin/shmkit`;
+/**
+ * The `shmkit` command from source, run by this Bun: what the installed bin runs under `bunx --bun shmkit`
+ * (the bin itself, dist/bin.js, starts Node where there is one; test/runtimes.test.ts runs dist on Node and Deno).
+ */
+export const SHMKIT: readonly string[] = [process.execPath, `${import.meta.dir}/../src/bin.ts`];
 export const FIXTURES = `${import.meta.dir}/fixtures`;
 
 const made = new Set<string>();
@@ -34,7 +37,7 @@ export async function shmkit(
   args: readonly string[],
   options: { env?: Record<string, string | undefined>; timeoutMs?: number; cwd?: string } = {},
 ): Promise<Result> {
-  const child = Bun.spawn([BIN, ...args], {
+  const child = Bun.spawn([...SHMKIT, ...args], {
     stdout: "pipe",
     stderr: "pipe",
     stdin: "ignore",

@@ -3,7 +3,7 @@ import { truncateSync } from "node:fs";
 import { Segment } from "@shmkit/core";
 import { fieldNameHash } from "@shmkit/core/runtime";
 import { hostTarget } from "@shmkit/core/targets";
-import { BIN, FIXTURES, ME, readUntil, run, shmkit, tempDir, uniqueName } from "./helpers.ts";
+import { FIXTURES, ME, readUntil, run, SHMKIT, shmkit, tempDir, uniqueName } from "./helpers.ts";
 
 describe("shmkit inspect", () => {
   test("prints a hex dump with an ASCII column and collapses repeated lines", async () => {
@@ -140,7 +140,7 @@ describe("shmkit inspect", () => {
     dv.setUint32(0, 1, true);
     const child = Bun.spawn(
       [
-        BIN,
+        ...SHMKIT,
         "inspect",
         name,
         "--schema",
@@ -182,7 +182,7 @@ describe("shmkit inspect", () => {
     Segment.create(name, { size: 40 }).close();
     const child = Bun.spawn(
       [
-        BIN,
+        ...SHMKIT,
         "inspect",
         name,
         "--schema",
@@ -286,7 +286,7 @@ describe("shmkit inspect", () => {
     async () => {
       const name = uniqueName("watch");
       using seg = Segment.create(name, { size: 32 });
-      const child = Bun.spawn([BIN, "inspect", name, "--watch", "--interval", "50"], {
+      const child = Bun.spawn([...SHMKIT, "inspect", name, "--watch", "--interval", "50"], {
         stdout: "pipe",
         stderr: "pipe",
         env: { ...process.env, NO_COLOR: "1" },
@@ -318,7 +318,7 @@ describe("shmkit inspect", () => {
     async () => {
       const name = uniqueName("watchgone");
       Segment.create(name, { size: 16 }).close();
-      const child = Bun.spawn([BIN, "inspect", name, "--watch", "--interval", "50"], {
+      const child = Bun.spawn([...SHMKIT, "inspect", name, "--watch", "--interval", "50"], {
         stdout: "pipe",
         stderr: "pipe",
         env: { ...process.env, NO_COLOR: "1" },

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Segment } from "@shmkit/core";
 import { hostTarget } from "@shmkit/core/targets";
-import { BIN, FIXTURES, ME, run, shmkit, uniqueName } from "./helpers.ts";
+import { FIXTURES, ME, run, SHMKIT, shmkit, uniqueName } from "./helpers.ts";
 
 describe("shmkit ls", () => {
   test("lists a live segment with its size, mode and owner", async () => {
@@ -86,7 +86,7 @@ describe("shmkit ls", () => {
       const name = uniqueName("lstty");
       using _seg = Segment.create(name, { size: 16 });
       const onTerminal = async (env: Record<string, string | undefined>) => {
-        const child = Bun.spawn(["script", "-qec", `${BIN} ls`, "/dev/null"], {
+        const child = Bun.spawn(["script", "-qec", `${SHMKIT.join(" ")} ls`, "/dev/null"], {
           stdout: "pipe",
           stderr: "pipe",
           stdin: "ignore",

@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import type { TargetName } from "@shmkit/core/targets";
+import { which } from "../system/which.ts";
 
 export interface ClangOptions {
   /** The clang command; default `clang`. */
@@ -21,27 +23,18 @@ export const INSTALL_CLANG =
  */
 export async function clangAst(file: string, options: ClangOptions): Promise<ClangResult> {
   const clang = options.clang ?? "clang";
-  if (!Bun.which(clang)) return { ok: false, message: `${clang} not found: ${INSTALL_CLANG}` };
+  if (!which(clang)) return { ok: false, message: `${clang} not found: ${INSTALL_CLANG}` };
   const includes = (options.includeDirs ?? []).flatMap((dir) => ["-I", dir]);
-  const child = Bun.spawn(
-    [
-      clang,
-      `--target=${options.target}`,
-      "-x",
-      "c",
-      "-std=gnu11",
-      ...includes,
-      "-Xclang",
-      "-ast-dump=json",
-      "-fsyntax-only",
-      file,
-    ],
-    { stdout: "pipe", stderr: "pipe", stdin: "ignore", timeout: 60_000 },
-  );
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
+  const { code, stdout, stderr } = await output(clang, [
+    `--target=${options.target}`,
+    "-x",
+    "c",
+    "-std=gnu11",
+    ...includes,
+    "-Xclang",
+    "-ast-dump=json",
+    "-fsyntax-only",
+    file,
   ]);
   if (code !== 0) {
     return { ok: false, message: `${clang} failed (exit ${code}):\n${stderr.trimEnd()}` };
@@ -51,4 +44,27 @@ export async function clangAst(file: string, options: ClangOptions): Promise<Cla
   } catch (error) {
     return { ok: false, message: `${clang} printed an AST that is not JSON: ${(error as Error).message}` };
   }
+}
+
+/** Runs a command to its end (killed after a minute) and collects what it prints; the exit code, or the signal. */
+function output(
+  command: string,
+  args: readonly string[],
+): Promise<{ code: number | string; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", reject);
+    // "close", not "exit": after both pipes have ended, so nothing printed is lost.
+    child.on("close", (code, signal) =>
+      resolve({
+        code: code ?? signal ?? "unknown",
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+      }),
+    );
+  });
 }

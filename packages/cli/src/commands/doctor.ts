@@ -4,6 +4,7 @@ import { hostTarget } from "@shmkit/core/targets";
 import type { Command } from "commander";
 import { action, EXIT } from "../action.ts";
 import { painter, printJson, println, table } from "../output.ts";
+import { type RuntimeInfo, runtimeInfo } from "../system/runtime.ts";
 
 interface DoctorOptions {
   json?: boolean;
@@ -17,6 +18,8 @@ export interface DoctorReport {
   /** False where the kernel or emulator keeps no robust futex lists (qemu-user): robust mutexes are refused. */
   robustMutexes: boolean;
   shm: { path: string; freeBytes: number; totalBytes: number } | null;
+  /** The runtime running this command and core's FFI back-end there. */
+  runtime: RuntimeInfo;
 }
 
 const SHM_DIR = "/dev/shm";
@@ -26,7 +29,7 @@ export function registerDoctor(program: Command): void {
   program
     .command("doctor")
     .description(
-      "check what this host gives shmkit: the target and its pthread sizes, robust mutexes, room in /dev/shm",
+      "check what this host gives shmkit: the target and its pthread sizes, the runtime, robust mutexes, room in /dev/shm",
     )
     .option("--json", "print a JSON object instead of text")
     .addHelpText(
@@ -52,6 +55,7 @@ function doctor(options: DoctorOptions): number {
       "host target",
       `${report.target} (pthread_mutex_t ${report.mutex.size}/${report.mutex.align}, pthread_cond_t ${report.cond.size}/${report.cond.align})`,
     ],
+    ["runtime", `${report.runtime.name} ${report.runtime.version} (libc through ${report.runtime.ffi})`],
     [
       "robust mutexes",
       report.robustMutexes
@@ -74,8 +78,10 @@ function examine(): DoctorReport {
   try {
     const stat = statfsSync(SHM_DIR);
     shm = { path: SHM_DIR, freeBytes: stat.bavail * stat.bsize, totalBytes: stat.blocks * stat.bsize };
-  } catch {
-    // No /dev/shm (or not readable): reported as missing.
+  } catch (error) {
+    // No /dev/shm (or not readable): reported as missing. An error without an errno code is the runtime's own
+    // refusal (Deno opens /dev/shm only with --allow-all), not an answer about the host.
+    if (typeof (error as { code?: unknown }).code !== "string") throw error;
   }
   return {
     target: hostTarget().name,
@@ -83,6 +89,8 @@ function examine(): DoctorReport {
     cond: Condition.layout,
     robustMutexes: Mutex.robustSupported,
     shm,
+    // After Mutex.robustSupported, whose libc calls made core choose its back-end (or throw, saying why not).
+    runtime: runtimeInfo(),
   };
 }
 

@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { action, EXIT } from "../action.ts";
@@ -71,7 +72,8 @@ async function gen(schema: string, options: GenOptions): Promise<number> {
  */
 function warnIfNoRuntime(dir: string): void {
   try {
-    Bun.resolveSync("@shmkit/core/runtime", resolve(dir));
+    // As a module in `dir` would resolve it; the export's "default" condition answers for import and require.
+    createRequire(join(resolve(dir), "_.js")).resolve("@shmkit/core/runtime");
   } catch {
     process.stderr.write(
       `shmkit gen: warning: @shmkit/core does not resolve from ${shownPath(dir)}, and the generated code imports @shmkit/core/runtime; add it to your app's dependencies (bun add @shmkit/core)\n`,

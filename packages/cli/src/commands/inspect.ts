@@ -1,4 +1,3 @@
-import { readSync } from "node:fs";
 import { normalizeName, Segment } from "@shmkit/core";
 import { firstDifference } from "@shmkit/core/runtime";
 import { hostTarget } from "@shmkit/core/targets";
@@ -9,6 +8,7 @@ import { decodedLines, decodeRecord } from "../decode.ts";
 import { hexdump } from "../hexdump.ts";
 import { formatMode, painter, printError, printJson, println } from "../output.ts";
 import { layoutAll, loadSchema } from "../schema-loader.ts";
+import { readAt } from "../system/read-at.ts";
 import { readTypedHeader, type TypedHeaderInfo } from "../typed-header.ts";
 import { userName } from "../users.ts";
 
@@ -165,14 +165,7 @@ function read(seg: Segment, view: View): Uint8Array {
   const size = seg.stat().size;
   const start = Math.min(view.offset, size);
   const length = Math.min(view.length ?? size - start, size - start);
-  const buffer = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const n = readSync(seg.fd, buffer, done, length - done, start + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return buffer.subarray(0, done);
+  return readAt(seg.fd, start, length);
 }
 
 function render(seg: Segment, view: View, bytes: Uint8Array): string[] {

@@ -7,6 +7,7 @@ import { HeaderDeclarations } from "../clang/declarations.ts";
 import { clangAst } from "../clang/run-clang.ts";
 import { painter, printError, printJson, println } from "../output.ts";
 import { layoutAll, loadSchema } from "../schema-loader.ts";
+import { which } from "../system/which.ts";
 import { defaultCompiler, targetOption, targetOrHost } from "../targets.ts";
 import { compare, type Problem, planStruct, type StructPlan } from "../verify/plan.ts";
 
@@ -69,7 +70,7 @@ async function verify(schema: string, options: VerifyOptions): Promise<number> {
     return EXIT.usage;
   }
   const compilerCommand = compilerArgv(compiler)[0] ?? "cc";
-  if (!Bun.which(compilerCommand)) {
+  if (!which(compilerCommand)) {
     printError(
       "verify",
       `${compilerCommand} not found: install the compiler for ${target} with scripts/install-toolchains.sh, or name one with --cc`,

@@ -21,7 +21,8 @@
  *
  * @packageDocumentation
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readObject } from "./object-file.ts";
@@ -53,7 +54,7 @@ export async function probeLayouts(
   try {
     const input = join(dir, "probe.c");
     const output = join(dir, "probe.o");
-    await Bun.write(input, text);
+    await writeFile(input, text);
     const command = [
       ...compilerArgv(options.compiler),
       ...(options.flags ?? []),
@@ -63,21 +64,13 @@ export async function probeLayouts(
       "-o",
       output,
     ];
-    const proc = Bun.spawn(command, { stdout: "pipe", stderr: "pipe", timeout: options.timeoutMs ?? 60_000 });
-    const reading = new Response(proc.stderr).text();
-    const exitCode = await proc.exited;
-    // A killed compiler may leave children holding the pipe open: take what stderr has, do not wait for EOF.
-    const stderr = proc.signalCode
-      ? await Promise.race([
-          reading,
-          Bun.sleep(200).then(() => `killed after ${options.timeoutMs ?? 60_000} ms`),
-        ])
-      : await reading;
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const { exitCode, killed, stderr } = await compile(command, timeoutMs);
     if (exitCode !== 0) {
       return {
         ok: false,
         command,
-        exitCode: proc.signalCode ? null : exitCode,
+        exitCode: killed ? null : exitCode,
         stderr: stderr.split(input).join("probe.c"),
       };
     }
@@ -105,6 +98,43 @@ export async function probeLayouts(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs the compiler with node:child_process (Bun, Node and Deno all have it), killed after `timeoutMs`. Resolves
+ * on the process's exit, not on its pipes' end: a killed compiler may leave children holding stderr open, so
+ * then it takes what stderr has after a short grace and does not wait for EOF.
+ */
+function compile(
+  command: readonly string[],
+  timeoutMs: number,
+): Promise<{ exitCode: number | null; killed: boolean; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const [file = "cc", ...args] = command;
+    const child = spawn(file, args, { stdio: ["ignore", "ignore", "pipe"], timeout: timeoutMs });
+    const chunks: Buffer[] = [];
+    let ended = false;
+    const ends = new Promise<void>((done) => {
+      child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
+      child.stderr.on("end", () => {
+        ended = true;
+        done();
+      });
+    });
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      const text = () => Buffer.concat(chunks).toString("utf8");
+      if (signal === null) {
+        ends.then(() => resolve({ exitCode: code, killed: false, stderr: text() }));
+        return;
+      }
+      const grace = new Promise<void>((done) => setTimeout(done, 200));
+      Promise.race([ends, grace]).then(() => {
+        child.stderr.destroy();
+        resolve({ exitCode: null, killed: true, stderr: ended ? text() : `killed after ${timeoutMs} ms` });
+      });
+    });
+  });
 }
 
 /** Where the set bits are (little-endian bit numbering: bit 0 is the low bit of byte 0). */
