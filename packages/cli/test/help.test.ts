@@ -1,6 +1,17 @@
-import { describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 
-const bin = `${import.meta.dir}/../../../node_modules/.bin/shmkit`;
+// The file package.json's "bin" names, run as a program, as `npm install` links it into node_modules/.bin: its
+// launcher starts Node (or Bun) on the built dist of this package and of @shmkit/core. `bun run test` builds every
+// package first (turbo.json); install-check runs the same bin from the packed tarballs.
+const bin = join(import.meta.dir, "../dist/bin.js");
+
+beforeAll(() => {
+  for (const file of [bin, join(import.meta.dir, "../../core/dist/index.js")]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run bun run build first`);
+  }
+});
 
 async function shmkit(...args: string[]) {
   const child = Bun.spawn([bin, ...args], {
@@ -16,7 +27,7 @@ async function shmkit(...args: string[]) {
 }
 
 describe("shmkit", () => {
-  test("the installed bin prints help and exits 0", async () => {
+  test("the bin prints help and exits 0", async () => {
     const { code, stdout } = await shmkit("--help");
     expect(code).toBe(0);
     expect(stdout).toContain("Usage: shmkit");
