@@ -23,6 +23,7 @@ import { lastErrno } from "./internal/libc/errno.ts";
 import { libc } from "./internal/libc/index.ts";
 import { EBUSY } from "./internal/libc/pthread.ts";
 import { fstatOf, type SegmentStat } from "./internal/stat.ts";
+import { unmapBuffer } from "./internal/unmap.ts";
 import { cName, normalizeName } from "./names.ts";
 
 /**
@@ -118,7 +119,9 @@ export interface SegmentInfo extends SegmentStat {
  *
  * Safety:
  * - `buffer` and `bytes` point straight at shared memory. `close()` detaches them (their length becomes 0)
- *   before it unmaps, so a stale view reads `undefined` instead of touching unmapped memory.
+ *   before it unmaps, so a stale view reads `undefined` instead of touching unmapped memory. (Node 20 cannot
+ *   detach them: there a stale view keeps its length and reads zeros from private pages left in the mapping's
+ *   place until it is collected.)
  * - A read-only segment is mapped copy-on-write (`MAP_PRIVATE`, `PROT_READ | PROT_WRITE`) over a read-only
  *   descriptor. It sees what others write; a stray write through it can neither kill this process (a write to a
  *   `PROT_READ` mapping is SIGSEGV) nor reach other processes; it only makes that page a private copy that no
@@ -407,13 +410,13 @@ export class Segment implements Disposable {
       // Latest first, as a dying thread's list has them; one that cannot be abandoned stops the close.
       for (const lock of held) lock.abandon();
     }
-    // Detach first: views that user code still holds become empty instead of pointing at unmapped memory.
-    this.#buffer?.transfer(0);
+    // Views that user code still holds become empty (zeros on Node 20) instead of pointing at unmapped memory.
+    const buffer = this.#buffer;
     this.#buffer = undefined;
     this.#bytes = undefined;
     const fd = this.#fd;
     this.#fd = -1;
-    libc().munmap(this.#address as NativePointer, this.size);
+    unmapBuffer(buffer, this.#address, this.size);
     libc().close(fd);
   }
 

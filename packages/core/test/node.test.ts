@@ -1,10 +1,11 @@
 // Bun and Node 26 share memory, each in its own process: the tests of test/peer-suite.ts with a Node peer, and
-// what Node without node:ffi says. The Node side runs core from its built dist/; this file builds it first.
+// what Node with node:ffi disabled does. The Node side runs core from its built dist/; this file builds it first.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { run } from "./helpers.ts";
 import { peerSuite } from "./peer-suite.ts";
 import { node26 } from "./runtimes.ts";
+import { withoutKoffi } from "./without-koffi.ts";
 
 const node = node26();
 
@@ -18,8 +19,9 @@ describe.skipIf(!node.path)(
 
     peerSuite("Node", [node.path as string, "--no-warnings=ExperimentalWarning"]);
 
-    test("Node without node:ffi says so on first use, not at import", async () => {
-      const script = `const core = await import(${JSON.stringify(join(import.meta.dir, "../dist/index.js"))}); console.log("imported"); try { core.Segment.exists("/x"); } catch (e) { console.log(e.message); }`;
+    test("Node 26 with node:ffi disabled runs core through koffi, and prints no ExperimentalWarning", async () => {
+      const script = `const { Mutex, Segment } = await import(${JSON.stringify(join(import.meta.dir, "../dist/index.js"))}); using seg = Segment.anonymous({ size: 4096 }); const m = Mutex.init(seg, 0); m.lock(); m.unlock(); console.log("locked and unlocked");`;
+      // No --no-warnings: node:ffi would print its ExperimentalWarning if it were loaded.
       const result = await run([
         node.path as string,
         "--no-experimental-ffi",
@@ -27,8 +29,18 @@ describe.skipIf(!node.path)(
         "-e",
         script,
       ]);
-      expect(result.stdout).toContain("imported\n@shmkit/core needs node:ffi");
-      expect(result.stdout).toContain("--no-experimental-ffi");
+      expect({ out: result.stdout, err: result.stderr }).toEqual({ out: "locked and unlocked\n", err: "" });
+    });
+
+    test("Node 26 with node:ffi disabled and no koffi names the flag on first use, not at import", async () => {
+      const result = await withoutKoffi((dir) =>
+        run([node.path as string, "--no-experimental-ffi", join(dir, "first-use.mjs")], {
+          env: { NODE_PATH: "" },
+        }),
+      );
+      expect(result.stdout).toBe(
+        `koffi hidden\nimported\n@shmkit/core on Node ${(node.version as string).slice(1)} without node:ffi needs koffi, which is not installed: npm install koffi (3.0.0 or later), or run node without --no-experimental-ffi (and with --allow-ffi under the permission model) to use node:ffi\n`,
+      );
     });
   },
 );

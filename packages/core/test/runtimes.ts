@@ -1,6 +1,6 @@
 // Where scripts/install-runtimes.sh put the other runtimes the cross-runtime tests run core on. Each lookup gives
 // the path, or the reason there is none, so that a test can say why it skipped.
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 
 // The packages for this process's architecture: a peer must lay out pthread objects as this process does (an
@@ -11,7 +11,7 @@ const INSTALL = "run scripts/install-runtimes.sh";
 
 export type Found =
   | { path: string; version: string; reason?: undefined }
-  | { path?: undefined; reason: string };
+  | { path?: undefined; version?: undefined; reason: string };
 
 function probe(path: string, versionArgs: string[], wanted: RegExp, what: string): Found {
   if (!existsSync(path)) return { reason: `${what} is not installed at ${path}; ${INSTALL}` };
@@ -40,3 +40,42 @@ export function deno2(): Found {
   deno ??= probe(join(CACHE, `@deno/linux-${ARCH}-glibc/deno`), ["--version"], /^deno 2\./, "Deno 2");
   return deno;
 }
+
+let node20Found: Found | undefined;
+
+/**
+ * Node 20–25, which runs core through koffi: the pinned Node 20 from the npm package node-linux-<arch> (installed
+ * as `node20`), else the machine's own `node` if it is one of those and of this process's architecture.
+ *
+ * The pinned package comes first, on every architecture: it is the same Node for every developer and CI, and
+ * under qemu (scripts/test-aarch64.sh) the machine's node is an x86_64 one, which would lay out pthread objects
+ * as x86_64 does beside an aarch64 Bun. The machine's node is the fall-back where the pin did not install.
+ */
+export function node20(): Found {
+  node20Found ??= findNode20();
+  return node20Found;
+}
+
+function findNode20(): Found {
+  const pinned = probe(join(CACHE, "node20/bin/node"), ["--version"], /^v2[0-5]\./, "Node 20");
+  if (pinned.path) return pinned;
+  const own = Bun.which("node");
+  if (!own) return { reason: `${pinned.reason}; and there is no node on PATH` };
+  const out = Bun.spawnSync([own, "-p", "process.version + \" \" + process.arch"], {
+    stdout: "pipe",
+    timeout: 10_000,
+  });
+  const [version = "", arch] = out.stdout.toString().trim().split(" ");
+  if (arch !== process.arch || !/^v2[0-5]\./.test(version)) {
+    return {
+      reason: `${pinned.reason}; and ${own} is Node ${version || "?"} for ${arch ?? "?"}, not Node 20–25 for ${process.arch}`,
+    };
+  }
+  return { path: realpathSync(own), version };
+}
+
+/**
+ * Where a Node 20 peer finds koffi's native binary for this architecture when bun installed koffi for another
+ * (scripts/install-runtimes.sh puts @koromix/koffi-linux-<arch> there for SHMKIT_RUNTIMES_ARCH): a NODE_PATH.
+ */
+export const KOFFI_NATIVE_PATH = CACHE;
