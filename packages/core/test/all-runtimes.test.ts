@@ -1,4 +1,4 @@
-// Every runtime at once (issue 13). Bun, Node 26 (node:ffi) and Deno 2 processes, a C program and a Python process
+// Every runtime at once (issue 13). Bun, Node 26 (node:ffi), Node 20 (koffi) and Deno 2 processes, a C program and a Python process
 // share one typed segment, made from one schema by `shmkit gen` (TypeScript) and `shmkit header` (C) in beforeAll;
 // a channel carries messages between every ordered pair of the JS runtimes, from one child process to another; and
 // each runtime's `for await` consumer waits on the empty channel (waitAsync) while its timer ticks. The JS children
@@ -11,7 +11,7 @@ import { Channel, Mutex, Segment, type TypedSegment, WaitWord } from "../src/ind
 import type { AtomicNumber } from "../src/runtime.ts";
 import { MESSAGE_SIZE } from "./channel/fixtures/message.ts";
 import { FIXTURES, run, uniqueName } from "./helpers.ts";
-import { deno2, type Found, node26 } from "./runtimes.ts";
+import { deno2, type Found, node20, node20Command, node26 } from "./runtimes.ts";
 
 const PEER = `${FIXTURES}/all-runtimes-peer.mjs`;
 const CORE_DIST = join(import.meta.dir, "../dist");
@@ -48,10 +48,14 @@ const JS_RUNTIMES: readonly JsRuntime[] = [
     command: (exe, dir) => [exe, "run", "--quiet", "--allow-ffi", `--allow-read=${dir},${CORE_DIST}`],
     runsTypeScript: true,
   },
-  // ── NODE 20 (koffi) GOES HERE, once runtimes.ts has node20(): one entry whose command is the one node20.test.ts
-  // gives its peer (NODE_PATH for koffi's binary, and the --import that serves channel/fixtures/message.ts as JS),
-  // with runsTypeScript: false so that it imports the generated accessors as JavaScript:
-  //   { name: "Node 20", found: node20(), command: (exe) => [...node20Command(exe)], runsTypeScript: false },
+  // Node 20 has no node:ffi and cannot strip types: core runs through koffi, and the generated accessors and the
+  // message fixture are imported as JavaScript.
+  {
+    name: "Node 20 (koffi)",
+    found: node20(),
+    command: (exe) => node20Command(exe, [join(import.meta.dir, "channel/fixtures/message.ts")]),
+    runsTypeScript: false,
+  },
 ];
 
 // The schema both languages are generated from: a robust mutex guarding a total and one count per participant,

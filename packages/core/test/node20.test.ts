@@ -2,35 +2,13 @@
 // has no node:ffi and runs core through koffi (core's devDependency, found from dist/ as a user's node_modules
 // would have it), and what Node 20 says without koffi. The Node side runs core's built dist/; this file builds it.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { run } from "./helpers.ts";
 import { peerSuite } from "./peer-suite.ts";
-import { KOFFI_NATIVE_PATH, node20 } from "./runtimes.ts";
+import { KOFFI_NATIVE_PATH, node20, node20Command } from "./runtimes.ts";
 import { withoutKoffi } from "./without-koffi.ts";
 
 const node = node20();
-
-/**
- * A `--import` for Node 20, which cannot load TypeScript: the peer's one .ts import (the channel test's message
- * fixture) is served as the JavaScript Bun's transpiler makes of it, through a module loader hook.
- */
-function typeScriptAsJs(files: string[]): string {
-  const transpiler = new Bun.Transpiler({ loader: "ts" });
-  const sources = Object.fromEntries(
-    files.map((file) => [pathToFileURL(file).href, transpiler.transformSync(readFileSync(file, "utf8"))]),
-  );
-  const hooks = `let sources;
-export function initialize(data) { sources = data; }
-export async function load(url, context, next) {
-  const source = sources[url];
-  return source === undefined ? next(url, context) : { format: "module", source, shortCircuit: true };
-}`;
-  const entry = `import { register } from "node:module";
-register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)}, { data: ${JSON.stringify(sources)} });`;
-  return `data:text/javascript,${encodeURIComponent(entry)}`;
-}
 
 describe.skipIf(!node.path)(
   node.path ? `Bun and Node ${node.version} (koffi)` : `Bun and Node 20 (skipped: ${node.reason})`,
@@ -40,14 +18,10 @@ describe.skipIf(!node.path)(
       if (built.exitCode !== 0) throw new Error(`bun run build failed:\n${built.stdout}${built.stderr}`);
     }, 130_000);
 
-    // NODE_PATH: where koffi's native binary is when bun installed koffi for another architecture (qemu runs).
-    peerSuite("Node 20", [
-      "env",
-      `NODE_PATH=${KOFFI_NATIVE_PATH}`,
-      node.path as string,
-      "--import",
-      typeScriptAsJs([join(import.meta.dir, "channel/fixtures/message.ts")]),
-    ]);
+    peerSuite(
+      "Node 20",
+      node20Command(node.path as string, [join(import.meta.dir, "channel/fixtures/message.ts")]),
+    );
 
     test("Node 20 reports errno through koffi: opening a missing segment fails with ENOENT", async () => {
       const script = `const { Segment } = await import(${JSON.stringify(join(import.meta.dir, "../dist/index.js"))}); try { Segment.open("/shmkit-no-such-segment-${process.pid}"); } catch (e) { console.log(e.code, e.message); }`;

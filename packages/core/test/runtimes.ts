@@ -1,7 +1,8 @@
 // Where scripts/install-runtimes.sh put the other runtimes the cross-runtime tests run core on. Each lookup gives
 // the path, or the reason there is none, so that a test can say why it skipped.
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 // The packages for this process's architecture: a peer must lay out pthread objects as this process does (an
 // x86_64 Node beside an aarch64 Bun under qemu would share a 40-byte mutex with a 48-byte one).
@@ -61,7 +62,7 @@ function findNode20(): Found {
   if (pinned.path) return pinned;
   const own = Bun.which("node");
   if (!own) return { reason: `${pinned.reason}; and there is no node on PATH` };
-  const out = Bun.spawnSync([own, "-p", "process.version + \" \" + process.arch"], {
+  const out = Bun.spawnSync([own, "-p", 'process.version + " " + process.arch'], {
     stdout: "pipe",
     timeout: 10_000,
   });
@@ -79,3 +80,31 @@ function findNode20(): Found {
  * (scripts/install-runtimes.sh puts @koromix/koffi-linux-<arch> there for SHMKIT_RUNTIMES_ARCH): a NODE_PATH.
  */
 export const KOFFI_NATIVE_PATH = CACHE;
+
+/**
+ * How a test starts a Node 20 peer at `node`: koffi's native binary on its NODE_PATH, and the TypeScript files the
+ * peer imports (`typeScript`, absolute paths) served as JavaScript, since Node 20 cannot strip types.
+ */
+export function node20Command(node: string, typeScript: readonly string[]): string[] {
+  return ["env", `NODE_PATH=${KOFFI_NATIVE_PATH}`, node, "--import", typeScriptAsJs(typeScript)];
+}
+
+/**
+ * A `--import` for Node 20, which cannot load TypeScript: each of `files` is served as the JavaScript Bun's
+ * transpiler makes of it, through a module loader hook.
+ */
+function typeScriptAsJs(files: readonly string[]): string {
+  const transpiler = new Bun.Transpiler({ loader: "ts" });
+  const sources = Object.fromEntries(
+    files.map((file) => [pathToFileURL(file).href, transpiler.transformSync(readFileSync(file, "utf8"))]),
+  );
+  const hooks = `let sources;
+export function initialize(data) { sources = data; }
+export async function load(url, context, next) {
+  const source = sources[url];
+  return source === undefined ? next(url, context) : { format: "module", source, shortCircuit: true };
+}`;
+  const entry = `import { register } from "node:module";
+register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)}, { data: ${JSON.stringify(sources)} });`;
+  return `data:text/javascript,${encodeURIComponent(entry)}`;
+}
