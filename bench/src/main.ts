@@ -3,7 +3,11 @@
 // smoke run for CI: it checks that everything still runs and never fails on a time.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { deno2 as runtimeDeno2, node26 as runtimeNode26 } from "../../packages/core/test/runtimes.ts";
+import {
+  deno2 as runtimeDeno2,
+  node20 as runtimeNode20,
+  node26 as runtimeNode26,
+} from "../../packages/core/test/runtimes.ts";
 import { allCases, type Case } from "./cases.ts";
 import { buildC } from "./lib/build.ts";
 import { describeHost } from "./lib/host.ts";
@@ -30,9 +34,10 @@ if (
 ) {
   throw new Error("bench: building @shmkit/core's dist for the Node and Deno rows failed");
 }
-// The machine's Node 20–25 gets rows of its own when core's dist runs on it (the koffi back-end); when it does
-// not, the bench says why, once at the start and once at the end, and leaves those rows out.
-const olderNode = findOlderNode(node);
+// Node 20–25 (the pinned Node 20, else the machine's node) gets rows of its own when core's dist runs on it (the
+// koffi back-end); when it does not, the bench says why, once at the start and once at the end, and leaves those
+// rows out.
+const olderNode = findOlderNode(runtimeNode20().path ?? node);
 const notes = olderNode.path ? [] : [`Node 20–25 rows omitted: ${olderNode.reason}`];
 for (const note of notes) console.error(`bench: ${note}`);
 const tools = {

@@ -28,7 +28,7 @@ export function action<A extends unknown[]>(command: string, body: (...args: A) 
         code = EXIT.problem;
       } else if (isRuntimeRefusal(error)) {
         // `bunx shmkit` starts the bin with whatever node is on PATH; say how to have Bun run it instead.
-        const hint = error.message.startsWith("@shmkit/core needs node:ffi")
+        const hint = error.message.includes("without node:ffi needs koffi")
           ? " (bunx --bun shmkit runs shmkit with Bun)"
           : "";
         printError(command, `${error.message}${hint}`);

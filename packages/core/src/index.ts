@@ -16,6 +16,7 @@ export {
   Sender,
 } from "./channel/index.ts";
 export { ShmArgumentError, ShmError, type ShmErrorCode, type ShmkitCode } from "./errors.ts";
+export { type FfiBackendName, ffiBackend } from "./internal/ffi/index.ts";
 export type { SegmentStat } from "./internal/stat.ts";
 export { NAME_MAX, normalizeName } from "./names.ts";
 export {

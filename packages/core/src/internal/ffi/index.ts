@@ -6,9 +6,9 @@ import { bunBackend } from "./bun.ts";
 import { type DenoFfi, denoBackend } from "./deno.ts";
 import { KOFFI_MIN_MAJOR, type Koffi, koffiBackend } from "./koffi.ts";
 import { nodeBackend } from "./node.ts";
-import type { Backend } from "./port.ts";
+import type { Backend, FfiBackendName } from "./port.ts";
 
-export type { Backend } from "./port.ts";
+export type { Backend, FfiBackendName } from "./port.ts";
 
 let chosen: Backend | undefined;
 
@@ -20,6 +20,15 @@ let chosen: Backend | undefined;
 export function backend(): Backend {
   chosen ??= choose();
   return chosen;
+}
+
+/**
+ * The FFI through which `@shmkit/core` reaches libc on this runtime: `bun:ffi` on Bun, `node:ffi` on Node 26+,
+ * `koffi` on older Node (or Node with node:ffi turned off), `Deno.dlopen` on Deno. Chooses it if no call has yet,
+ * and throws what the first libc call would throw where there is none.
+ */
+export function ffiBackend(): FfiBackendName {
+  return backend().name;
 }
 
 function choose(): Backend {

@@ -67,9 +67,11 @@ export interface WaitThreadEvents {
   error(message: string): void;
 }
 
+/** The FFI through which core reaches libc: said in errors, by `ffiBackend()` and by `shmkit doctor`. */
+export type FfiBackendName = "bun:ffi" | "node:ffi" | "koffi" | "Deno.dlopen";
+
 export interface Backend {
-  /** `bun:ffi`, `node:ffi`, `Deno.dlopen`: said in errors and by `shmkit doctor`. */
-  readonly name: string;
+  readonly name: FfiBackendName;
   /** Opens `path` and binds `declarations`; throws if the library or a symbol is missing. */
   open<D extends Declarations>(path: string, declarations: D): Functions<D>;
   /** An ArrayBuffer over `length` bytes at `address`, with no copy. */
