@@ -7,9 +7,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deno2, node26 } from "../../../packages/core/test/runtimes.ts";
+import { deno2, node20, node26 } from "../../../packages/core/test/runtimes.ts";
 
 const ROOT = join(import.meta.dir, "../../..");
+const CORE_PACKAGE = (await Bun.file(join(ROOT, "packages/core/package.json")).json()) as Record<
+  string,
+  unknown
+>;
 const PACKAGES = ["core", "layout-gen", "cli"] as const;
 const BIN = join(ROOT, "node_modules/.bin");
 const TOOLS = join(import.meta.dir, "../node_modules/.bin");
@@ -152,42 +156,58 @@ describe("the packed packages, installed in a project of their own", () => {
     expect(r.code).toBe(0);
   }, 180_000);
 
-  // The machine's Node (20) has no node:ffi; scripts/install-runtimes.sh (run by .ci/run) brings Node 26.
+  // Node 26 reaches libc through node:ffi, Node 20 through koffi (an optional peer of core, installed beside it as
+  // a Node 20 user would, at the version core is tested with); scripts/install-runtimes.sh brings both Nodes.
   const node = node26();
-  test.skipIf(!node.path)(
-    `npm install of the core tarball into a plain Node project runs the README tour with Node 26${node.path ? "" : ` (skipped: ${node.reason})`}`,
-    async () => {
-      const tour = join(work, "node-tour");
-      cpSync(join(import.meta.dir, "../node-tour"), tour, { recursive: true });
-      // npm, as a Node user installs; @shmkit/core has no dependencies, so nothing comes from the registry.
-      ok(
-        await sh(
-          ["npm", "install", "--no-audit", "--no-fund", tarballs.get("core") as string],
-          tour,
-          120_000,
-        ),
-        "npm install",
-      );
-      const segment = name();
-      const r = await sh(
-        [node.path as string, "--no-warnings=ExperimentalWarning", "tour.mjs", segment],
-        tour,
-        60_000,
-      );
-      expect(r.out).toBe(
-        [
-          "read hello 1",
-          `again true EEXIST 17 shm_open(${segment}): EEXIST (File exists)`,
-          "listed 4096 600",
-          "exists false",
-          "child 0 42",
-          "",
-        ].join("\n"),
-      );
-      expect(r.code).toBe(0);
+  const KOFFI = (CORE_PACKAGE.devDependencies as Record<string, string>).koffi as string;
+  const tours = [
+    {
+      label: "Node 26",
+      found: node,
+      tour: "tour.mjs",
+      flags: ["--no-warnings=ExperimentalWarning"],
+      with: [],
     },
-    180_000,
-  );
+    {
+      label: "Node 20 (koffi)",
+      found: node20(),
+      tour: "tour-node20.mjs",
+      flags: [],
+      with: [`koffi@${KOFFI}`],
+    },
+  ];
+  for (const t of tours) {
+    test.skipIf(!t.found.path)(
+      `npm install of the core tarball${t.with.length ? ` and ${t.with.join(", ")}` : ""} into a plain Node project runs the README tour with ${t.label}${t.found.path ? "" : ` (skipped: ${t.found.reason})`}`,
+      async () => {
+        const tour = join(work, `node-tour-${t.tour}`);
+        cpSync(join(import.meta.dir, "../node-tour"), tour, { recursive: true });
+        // npm, as a Node user installs; @shmkit/core has no dependencies, so only koffi comes from the registry.
+        ok(
+          await sh(
+            ["npm", "install", "--no-audit", "--no-fund", tarballs.get("core") as string, ...t.with],
+            tour,
+            120_000,
+          ),
+          "npm install",
+        );
+        const segment = name();
+        const r = await sh([t.found.path as string, ...t.flags, t.tour, segment], tour, 60_000);
+        expect(r.out).toBe(
+          [
+            "read hello 1",
+            `again true EEXIST 17 shm_open(${segment}): EEXIST (File exists)`,
+            "listed 4096 600",
+            "exists false",
+            "child 0 42",
+            "",
+          ].join("\n"),
+        );
+        expect(r.code).toBe(0);
+      },
+      180_000,
+    );
+  }
 
   const deno = deno2();
   test.skipIf(!node.path || !deno.path)(
