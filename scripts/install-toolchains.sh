@@ -2,7 +2,8 @@
 # Installs the C compilers the layout tests compare against: the native cc, gcc cross compilers for aarch64 and
 # i686 (compile-only: the tests never run their output, but for static i686 programs), clang (Apple targets,
 # --target), and musl-gcc, with the cross libc headers each needs (pthread.h, bits/libc-header-start.h), and
-# aarch64 musl for the aarch64 gcc. Idempotent: skips what is already there.
+# aarch64 musl for the aarch64 gcc, and python3 (a ctypes participant of core's every-runtime test). Idempotent:
+# skips what is already there.
 # Never fails the caller for want of apt-get or root: it says why and exits 0, and the cross-target tests then
 # say they skipped.
 set -uo pipefail
@@ -24,11 +25,12 @@ missing() {
   command -v i686-linux-gnu-gcc >/dev/null 2>&1 && usable i686-linux-gnu-gcc || want+=(libc6-dev-i386-cross)
   # aarch64 musl (headers, crt, libc.a, musl-gcc.specs) from Debian's arm64 architecture, for the aarch64 gcc.
   [ -e /usr/lib/aarch64-linux-musl/musl-gcc.specs ] || want+=(musl-dev:arm64)
+  command -v python3 >/dev/null 2>&1 || want+=(python3)
 }
 
 missing
 if [ ${#want[@]} -eq 0 ]; then
-  echo "install-toolchains: all present (cc, aarch64-linux-gnu-gcc, i686-linux-gnu-gcc, clang, musl-gcc, cross headers)"
+  echo "install-toolchains: all present (cc, aarch64-linux-gnu-gcc, i686-linux-gnu-gcc, clang, musl-gcc, cross headers, python3)"
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
