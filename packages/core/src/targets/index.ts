@@ -7,6 +7,8 @@
  *
  * @packageDocumentation
  */
+
+export { type FixedStorage, STORAGE, type StorageInfo, storageOf } from "./storage.ts";
 export type {
   BitfieldRules,
   CScalarName,

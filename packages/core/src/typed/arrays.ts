@@ -1,4 +1,5 @@
 import { ShmArgumentError } from "../errors.ts";
+import { STORAGE } from "../targets/storage.ts";
 import { readCString, writeCString } from "./strings.ts";
 
 function checkIndex(index: number, length: number, field: string): void {
@@ -102,20 +103,6 @@ type ValueOf<K extends UnalignedKind> = K extends "i64" | "u64"
     ? boolean
     : number;
 
-const SIZES: Record<UnalignedKind, number> = {
-  i8: 1,
-  u8: 1,
-  bool: 1,
-  i16: 2,
-  u16: 2,
-  i32: 4,
-  u32: 4,
-  f32: 4,
-  f64: 8,
-  i64: 8,
-  u64: 8,
-};
-
 /** A scalar array at an offset its element type cannot be aligned to (inside a `packed` struct). */
 export class UnalignedArray<K extends UnalignedKind> implements Iterable<ValueOf<K>> {
   /** Number of elements. */
@@ -131,7 +118,7 @@ export class UnalignedArray<K extends UnalignedKind> implements Iterable<ValueOf
     this.#base = base;
     this.length = length;
     this.#kind = kind;
-    this.#size = SIZES[kind];
+    this.#size = STORAGE[kind].size;
     this.#field = field;
   }
 

@@ -1,4 +1,4 @@
-import { getTargetOrThrow, type TargetName } from "@shmkit/core/targets";
+import { getTargetOrThrow, STORAGE, type TargetName } from "@shmkit/core/targets";
 import type { FieldType, ScalarKind, StructLayout } from "../../layout/ir.ts";
 import { alignAt } from "./alignment.ts";
 import { emitError } from "./schema-error.ts";
@@ -114,19 +114,5 @@ export function sizeOfType(type: FieldType, target: TargetName): number {
  */
 export function scalarSize(scalar: ScalarKind, target: TargetName): number {
   if (scalar === "f80" || scalar === "f128") return getTargetOrThrow(target).scalars["long double"].size;
-  return SCALAR_SIZE[scalar];
+  return STORAGE[scalar].size;
 }
-
-const SCALAR_SIZE = {
-  i8: 1,
-  u8: 1,
-  bool: 1,
-  i16: 2,
-  u16: 2,
-  i32: 4,
-  u32: 4,
-  f32: 4,
-  f64: 8,
-  i64: 8,
-  u64: 8,
-} as const;
