@@ -52,15 +52,6 @@ export const W_SPACE_SLEEPERS = 256 / 4 + 1;
  */
 export const DATA_OFFSET = 384 - SLOT_HEADER;
 
-/**
- * True where an `Atomics.store` is a full fence for the loads after it (x86-64: JSC emits a locked instruction, and
- * x86 never lets a later load pass one; JSC's compiler never moves a load above an Atomics operation either). There
- * the sleeper check that follows each publish can be a plain read, which saves about 5 ns (a third of a
- * producer's cost per message); elsewhere (arm64, where a store-release does not order later loads) it stays an
- * `Atomics.load`, which Dekker's handshake with a sleeping peer needs.
- */
-export const STORE_IS_FENCE = process.arch === "x64";
-
 export const KINDS = { spsc: 1, mpsc: 2 } as const;
 /** `"spsc"`: one producer, one consumer. `"mpsc"`: any number of producers, one consumer. */
 export type ChannelKind = keyof typeof KINDS;

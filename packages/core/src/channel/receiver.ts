@@ -2,7 +2,6 @@ import { ShmError } from "../errors.ts";
 import {
   DATA_OFFSET,
   SLOT_HEADER,
-  STORE_IS_FENCE,
   W_CLOSED,
   W_DATA_EPOCH,
   W_DATA_SLEEPERS,
@@ -126,8 +125,7 @@ export class Receiver implements AsyncIterable<Uint8Array> {
     // MPSC producers learn it from the slot. SPSC skips this store: the consumer's test `seq === pos + 1` cannot
     // match a previous lap's `pos + 1 - capacity`, and not writing the slot keeps its cache line with the producer.
     if (this.#ring.mpsc) Atomics.store(words, slot, (pos + this.#ring.capacity) | 0);
-    if ((STORE_IS_FENCE ? words[W_SPACE_SLEEPERS] : Atomics.load(words, W_SPACE_SLEEPERS)) !== 0)
-      this.#wakeProducers();
+    if (Atomics.load(words, W_SPACE_SLEEPERS) !== 0) this.#wakeProducers();
   }
 
   /** A copy of the next message, released at once; undefined if there is none. */
@@ -232,9 +230,7 @@ export class Receiver implements AsyncIterable<Uint8Array> {
         Atomics.store(this.#words, this.#slotOf(p), (p + capacity) | 0);
       }
     }
-    if (
-      (STORE_IS_FENCE ? this.#words[W_SPACE_SLEEPERS] : Atomics.load(this.#words, W_SPACE_SLEEPERS)) !== 0
-    ) {
+    if (Atomics.load(this.#words, W_SPACE_SLEEPERS) !== 0) {
       this.#wakeProducers();
     }
   }

@@ -2,7 +2,6 @@ import { ShmArgumentError, ShmError } from "../errors.ts";
 import {
   DATA_OFFSET,
   SLOT_HEADER,
-  STORE_IS_FENCE,
   W_CLOSED,
   W_DATA_EPOCH,
   W_DATA_SLEEPERS,
@@ -166,7 +165,7 @@ export class Sender {
     }
     // Dekker with a sleeping consumer: it raises DATA_SLEEPERS, then re-reads seq; we stored seq, then read
     // DATA_SLEEPERS. Both are sequentially consistent, so at least one of us sees the other: no lost wake-up.
-    if ((STORE_IS_FENCE ? words[W_DATA_SLEEPERS] : Atomics.load(words, W_DATA_SLEEPERS)) !== 0) {
+    if (Atomics.load(words, W_DATA_SLEEPERS) !== 0) {
       Atomics.add(words, W_DATA_EPOCH, 1);
       unpark(this.#ring.dataWord);
     }
